@@ -1,0 +1,2 @@
+def bootstrap_staff_invitation(*, email: str) -> str | None:
+    return None

@@ -1,0 +1,149 @@
+"""`manage.py serve`: the whole studio on one machine, started and stopped together.
+
+Owns the embedded Redis (unless REDIS_URL is set), then starts the ASGI server
+(HTTP + websockets) and one django-q2 worker cluster as child processes. Ctrl-C
+or SIGTERM stops the children, then Redis, and leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sora_site import embedded
+
+STOP_GRACE_SECONDS = 15
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: a child gets SIGTERM if serve itself is killed, so none is orphaned."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+class Command(BaseCommand):
+    help = "Run the web server, one worker cluster and (by default) an embedded Redis."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a worker cluster here."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._stopping = False
+        self._children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        try:
+            lock = embedded.lock_data_dir(settings.DATA_DIR)
+        except embedded.DataDirBusy as exc:
+            raise CommandError(str(exc)) from None
+        redis_server = None
+        previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            if settings.EMBEDDED_REDIS:
+                redis_server = embedded.start_embedded_redis(Path(settings.REDIS_URL[len("unix://"):]))
+            self._start_children(options)
+            self._announce(options["host"], options["port"])
+            exit_code = self._supervise()
+        finally:
+            self._stop_children()
+            if redis_server is not None:
+                embedded.stop_embedded_redis(redis_server)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            lock.close()
+        self.stdout.write("Studio stopped.")
+        if exit_code:
+            sys.exit(exit_code)
+
+    def _request_stop(self, signum: int, frame: object) -> None:
+        self._stopping = True
+
+    def _child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["REDIS_URL"] = settings.REDIS_URL  # hand the embedded socket to the children
+        env["SORA_DATA_DIR"] = str(settings.DATA_DIR)
+        env.setdefault("DJANGO_SETTINGS_MODULE", "sora_site.settings")
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def _spawn(self, name: str, argv: list[str]) -> None:
+        process = subprocess.Popen(  # noqa: S603 - argv is built here, not from input
+            argv,
+            cwd=settings.BASE_DIR,
+            env=self._child_env(),
+            start_new_session=True,  # serve alone decides when children stop
+            preexec_fn=_die_with_parent,  # noqa: PLW1509
+        )
+        self._children.append((name, process))
+
+    def _start_children(self, options: dict[str, Any]) -> None:
+        python = sys.executable
+        self._spawn(
+            "web",
+            [python, "-m", "daphne", "--bind", options["host"], "--port", str(options["port"]),
+             "--proxy-headers", "sora_site.asgi:application"],
+        )
+        if not options["no_worker"]:
+            self._spawn("worker", [python, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"])
+
+    def _announce(self, host: str, port: int) -> None:
+        from access.services import bootstrap_staff_invitation
+
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        base = f"http://{shown_host}:{port}"
+        self.stdout.write(self.style.SUCCESS(f"Studio is starting at {base}/"))
+        token_path = bootstrap_staff_invitation(email=settings.SORA_ADMIN_EMAIL)
+        if token_path:
+            self.stdout.write(
+                "No staff account yet. Create the first one (single use, expires in "
+                f"{settings.INVITATION_DAYS} days):\n  {base}{token_path}\n"
+                f"  sign up there as {settings.SORA_ADMIN_EMAIL} (set SORA_ADMIN_EMAIL to change it)"
+            )
+        self.stdout.write("Press Ctrl-C to stop the web server, the worker and Redis together.")
+
+    def _supervise(self) -> int:
+        while not self._stopping:
+            for name, process in self._children:
+                code = process.poll()
+                if code is not None:
+                    self.stderr.write(f"The {name} process exited with code {code}; stopping.")
+                    return 1
+            time.sleep(0.3)
+        return 0
+
+    def _stop_children(self) -> None:
+        for _, process in self._children:
+            if process.poll() is None:
+                # Only the leader: qcluster stops its own forked workers in order.
+                process.terminate()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for name, process in self._children:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.stderr.write(f"The {name} process did not stop in time; killing it.")
+            # Kill whatever is left in its group (forked workers included).
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+        self._children.clear()
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass

@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sora_site.health import run_checks
+
+
+@login_not_required  # public: load balancers and operators poll it
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = run_checks()
+    healthy = all(result["ok"] for result in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+@login_not_required  # public: anyone may see whether the service is running
+@never_cache
+@require_GET
+def status_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "status.html", {})
