@@ -1,0 +1,1 @@
+"""Fixtures for real services: embedded Redis, REDIS_URL, subprocesses."""
