@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
 from access.models import AuditEvent
@@ -19,7 +18,7 @@ def client_ip(request: HttpRequest) -> str | None:
 def audit_record(
     *,
     action: str,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | AnonymousUser | None = None,
     target: str = "",
     request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from access import views
+
+urlpatterns = [
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]
