@@ -1,7 +1,22 @@
 from django.urls import path
 
-from generation import views
+from generation import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("create/", views.job_create, name="job_create"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
+    path("videos/", views.my_videos, name="my_videos"),
+    path("community/", views.community, name="community"),
+    path("videos/<int:pk>/", views.video_detail, name="video_detail"),
+    path("videos/<int:pk>/remix/", views.video_remix, name="video_remix"),
+    path("videos/<int:pk>/share/", views.video_share, name="video_share"),
+    path("videos/<int:pk>/report/", views.video_report, name="video_report"),
+    path("videos/<int:pk>/media.mp4", views.video_media, name="video_media"),
+    path("videos/<int:pk>/poster.jpg", views.video_poster, name="video_poster"),
+    path("api/v1/jobs", api.jobs, name="api_jobs"),
+    path("api/v1/jobs/<int:pk>", api.job, name="api_job"),
+    path("api/v1/videos", api.videos, name="api_videos"),
 ]

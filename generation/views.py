@@ -1,7 +1,222 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages for artists: create, follow a job, galleries, a video, its media.
+
+Every view needs a signed-in user (LoginRequiredMiddleware); each says who else
+it admits. Jobs and videos are fetched only through generation/selectors.py,
+which answers 404 for anything the viewer may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from access.policy import Decision
+from generation import selectors
+from generation.forms import GenerationForm, remix_initial
+from generation.media import ranged_file_response
+from generation.progress import job_snapshot
+from generation.services import SubmissionRefused, job_cancel, job_submit, video_share_set
+from moderation.services import report_create
+
+PAUSED_CODES = frozenset({"paused", "site_paused"})
 
 
+def refusal_status(decision: Decision) -> int:
+    """503 while the site is paused, 429 for quotas (come back later), else 403."""
+    if decision.code in PAUSED_CODES:
+        return 503
+    if decision.retry_after is not None or "quota" in decision.code or "rate" in decision.code:
+        return 429
+    return 403
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware already sent anyone else to log in)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any]) -> Page:
+    return Paginator(items, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Artists: the studio's front page. Login required (middleware)."""
-    return render(request, "home.html", {})
+    """Signed-in people: the front page is the create form."""
+    return redirect("job_create")
+
+
+@require_http_methods(["GET", "POST"])
+def job_create(request: HttpRequest) -> HttpResponse:
+    """Signed-in people. Whether they may generate now is access's decision
+    (revoked, paused site, quota), asked inside job_submit."""
+    form = GenerationForm(request.POST or None)
+    status = 200
+    retry_after: int | None = None
+    if request.method == "POST" and form.is_valid():
+        submission = form.to_submission()
+        try:
+            jobs = job_submit(owner=signed_in(request), submission=submission)
+        except SubmissionRefused as refused:
+            form.add_error(None, refused.decision.reason)
+            status = refusal_status(refused.decision)
+            retry_after = refused.decision.retry_after
+        else:
+            for note in submission.adjustments:
+                messages.info(request, note)
+            if len(jobs) == 1:
+                return redirect("job_detail", pk=jobs[0].pk)
+            messages.success(request, f"Started {len(jobs)} variations.")
+            return redirect("my_videos")
+    elif request.method == "POST":
+        status = 400
+    response = render(request, "generation/create.html", {"form": form}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def video_remix(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone who may see the video: the create form, prefilled with its settings."""
+    video = selectors.video_get_for_user(request.user, pk)
+    form = GenerationForm(initial=remix_initial(video.job))
+    return render(request, "generation/create.html", {"form": form, "remix_of": video})
+
+
+@never_cache
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's owner only."""
+    job = selectors.job_get_for_user(request.user, pk)
+    return render(
+        request, "generation/job_detail.html", {"job": job, "snapshot": job_snapshot(job)}
+    )
+
+
+@never_cache
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's owner only: the same snapshot the websocket sends (polling fallback)."""
+    job = selectors.job_get_for_user(request.user, pk)
+    return JsonResponse(job_snapshot(job))
+
+
+@require_POST
+def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's owner only, for a job that has not finished."""
+    job = selectors.job_get_for_user(request.user, pk)
+    if job_cancel(job=job, by=signed_in(request)):
+        messages.success(request, "Cancelled.")
+    else:
+        messages.warning(request, "This job had already finished, so there was nothing to cancel.")
+    return redirect("job_detail", pk=job.pk)
+
+
+@require_GET
+def my_videos(request: HttpRequest) -> HttpResponse:
+    """Signed-in people: their own jobs (running, finished, refused), newest first."""
+    page = paginate(request, selectors.jobs_of(request.user))
+    return render(request, "generation/my_videos.html", {"page": page})
+
+
+@require_GET
+def community(request: HttpRequest) -> HttpResponse:
+    """Signed-in people: videos their owners shared and no moderator hid."""
+    page = paginate(request, selectors.community_videos())
+    return render(request, "generation/community.html", {"page": page})
+
+
+@require_GET
+def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner; others if it is shared and visible; moderators (generation.view_video)."""
+    video = selectors.video_get_for_user(request.user, pk)
+    context = {
+        "video": video,
+        "job": video.job,
+        "is_owner": video.owner_id == request.user.pk,
+        "playable": not video.removed or request.user.has_perm(selectors.MODERATOR_PERM),
+        "can_report": video.owner_id != request.user.pk,
+    }
+    return render(request, "generation/video_detail.html", context)
+
+
+@require_POST
+def video_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """The video's owner only: shared=1 shows it in the community gallery, 0 takes it out."""
+    video = selectors.video_get_for_user(request.user, pk, owner_only=True)
+    shared = request.POST.get("shared") == "1"
+    video_share_set(video=video, by=signed_in(request), shared=shared)
+    if shared and (video.hidden or video.removed):
+        messages.warning(
+            request, "Shared, but a moderator hid this video, so others cannot see it."
+        )
+    else:
+        messages.success(request, "Shared with the community." if shared else "No longer shared.")
+    return redirect("video_detail", pk=video.pk)
+
+
+@require_POST
+def video_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone who may see the video, except its owner: report it to the moderators."""
+    video = selectors.video_get_for_user(request.user, pk)
+    if video.owner_id == request.user.pk:
+        return redirect("video_detail", pk=video.pk)
+    reason = request.POST.get("reason", "").strip()[:2000]
+    if not reason:
+        messages.error(request, "Say briefly what is wrong with this video.")
+        return redirect("video_detail", pk=video.pk)
+    report_create(
+        reporter=signed_in(request),
+        subject_type="generation.video",
+        subject_id=video.pk,
+        reason=reason,
+        subject_owner=video.owner,
+        subject_text=video.job.prompt,
+    )
+    messages.success(request, "Thank you. A moderator will look at it.")
+    return redirect("video_detail", pk=video.pk)
+
+
+def stored_name(field: FieldFile) -> str:
+    if not field.name:
+        raise Http404("This video has no stored file")
+    return field.name
+
+
+@require_safe
+def video_media(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Whoever may see the video (not a removed one, except moderators): the MP4, ranged.
+    ?download=1 sends it as an attachment."""
+    video = selectors.video_get_for_user(request.user, pk, playable=True)
+    download = f"video-{video.pk}.mp4" if request.GET.get("download") else ""
+    return ranged_file_response(
+        request, default_storage, stored_name(video.file), "video/mp4", download_name=download
+    )
+
+
+@require_safe
+def video_poster(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Whoever may see the video (not a removed one, except moderators): the poster JPEG."""
+    video = selectors.video_get_for_user(request.user, pk, playable=True)
+    return ranged_file_response(request, default_storage, stored_name(video.poster), "image/jpeg")

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from generation.consumers import JobEventsConsumer
+
+websocket_urlpatterns = [
+    path("ws/events/", JobEventsConsumer.as_asgi(), name="ws_events"),
+]

@@ -7,6 +7,7 @@ in SORA_DATA_DIR) and the scaled set-up (DATABASE_URL + REDIS_URL).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -112,10 +113,11 @@ TEMPLATES = [
 ]
 
 
-def _database_settings() -> dict:
+def _database_settings() -> dict[str, Any]:
     url = env_url("DATABASE_URL", ("postgres", "postgresql", "pgsql", "sqlite"))
     if url:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+        max_age = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=max_age))
         config["CONN_HEALTH_CHECKS"] = True
         return config
     # SQLite: WAL lets the web server read while a worker writes; IMMEDIATE
@@ -272,7 +274,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Generation (see generation/backends.py). The built-in model needs no download.
 GENERATION_MODEL = env_str("GENERATION_MODEL", "builtin")
-GENERATION_DTYPE = env_choice("GENERATION_DTYPE", ("auto", "float32", "float16", "bfloat16"), "auto")
+GENERATION_DTYPE = env_choice(
+    "GENERATION_DTYPE", ("auto", "float32", "float16", "bfloat16"), "auto"
+)
 GENERATION_DEVICE = env_str("GENERATION_DEVICE", "auto")
 GENERATION_OFFLOAD = env_choice("GENERATION_OFFLOAD", ("none", "model", "sequential"), "none")
 GENERATION_MAX_PROMPT_CHARS = env_int("GENERATION_MAX_PROMPT_CHARS", 2000, minimum=1)
@@ -301,4 +305,22 @@ HEALTH_CHECKS = [
     "sora_site.health.check_database",
     "sora_site.health.check_redis",
     "sora_site.health.check_worker",
+    "generation.health.check_model",
 ]
+
+# Moderation
+# Dotted paths of extra prompt classifiers (see moderation/classifiers.py); none by default.
+MODERATION_CLASSIFIERS = env_list("MODERATION_CLASSIFIERS", [])
+MODERATION_CLASSIFIER_FLAG_AT = env_float("MODERATION_CLASSIFIER_FLAG_AT", 0.5, minimum=0)
+MODERATION_CLASSIFIER_BLOCK_AT = env_float("MODERATION_CLASSIFIER_BLOCK_AT", 0.9, minimum=0)
+
+# Access control
+# A token used from more distinct client IPs than this within 24 h is suspended.
+API_TOKEN_MAX_CLIENTS = env_int("API_TOKEN_MAX_CLIENTS", 3, minimum=1)
+# Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Per-person defaults; staff override them per person in the admin (Quotas).
+QUOTA_DAILY_SECONDS = env_float("QUOTA_DAILY_SECONDS", 120.0, minimum=0)
+QUOTA_MAX_CONCURRENT = env_int("QUOTA_MAX_CONCURRENT", 2, minimum=1)
+# Submissions per person per fixed window: "<count>/<s|m|h|d>", e.g. "10/m".
+SUBMIT_RATE = env_str("SUBMIT_RATE", "10/m")

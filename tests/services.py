@@ -69,6 +69,8 @@ def subprocess_env(data_dir: Path, **extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="sora_site.settings",
         PYTHONUNBUFFERED="1",
         DATABASE_URL=test_database_url(),
+        # django-q signs tasks with the secret key: producer and worker must share it.
+        SECRET_KEY=settings.SECRET_KEY,
     )
     env.update(extra)
     return env
@@ -106,14 +108,14 @@ def processes_mentioning(text: str) -> list[psutil.Process]:
             environ = process.info["environ"] or {}
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        if process.pid != os.getpid() and (
-            text in cmdline or environ.get("SORA_DATA_DIR") == text
-        ):
+        if process.pid != os.getpid() and (text in cmdline or environ.get("SORA_DATA_DIR") == text):
             found.append(process)
     return [p for p in found if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
 
 
-def stop_process(process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 30) -> str:
+def stop_process(
+    process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 30
+) -> str:
     process.send_signal(sig)
     try:
         output, _ = process.communicate(timeout=timeout)

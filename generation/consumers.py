@@ -1,0 +1,52 @@
+"""The live-progress websocket: one per open page, for the signed-in owner only.
+
+Authenticated by the session (AuthMiddlewareStack) and origin-checked
+(AllowedHostsOriginValidator, see sora_site/asgi.py). Each connection joins only
+its own user's group, so nobody receives another person's jobs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from generation.progress import SITE_GROUP, user_group
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_REVOKED = 4403
+
+
+class JobEventsConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)  # refuses the handshake
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(SITE_GROUP, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "user": user.pk})
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(SITE_GROUP, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        # Clients only listen; a ping keeps proxies from closing an idle socket.
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def job_update(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "job", "job": event["job"]})
+
+    async def site_update(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "site", "site": event["site"]})
+
+    async def access_revoked(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "revoked", "message": event.get("message", "")})
+        await self.close(code=CLOSE_REVOKED)

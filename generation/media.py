@@ -1,0 +1,114 @@
+"""Serve a stored file to one permitted viewer, with HTTP Range support.
+
+Media never has a public URL: a view checks who may see the object, then hands
+the storage name to `ranged_file_response`. Browsers need Range requests to seek
+in a <video>, and Safari refuses to play at all without them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+from django.core.files.storage import Storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CACHE_CONTROL = "private, no-store"
+
+
+class RangeNotSatisfiable(ValueError):
+    pass
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """The inclusive (first, last) byte positions of a single-range header.
+
+    None means "ignore the header and send the whole file", which RFC 9110
+    allows for anything we do not understand (several ranges, other units).
+    Raises RangeNotSatisfiable when the range lies outside the file.
+    """
+    match = RANGE_RE.match(header.strip())
+    if match is None:
+        return None
+    first_text, last_text = match.groups()
+    if not first_text and not last_text:
+        return None
+    if not first_text:  # "bytes=-n": the last n bytes
+        suffix = int(last_text)
+        if suffix == 0 or size == 0:
+            raise RangeNotSatisfiable(header)
+        return max(0, size - suffix), size - 1
+    first = int(first_text)
+    if last_text and int(last_text) < first:
+        return None  # syntactically invalid: ignored, per RFC 9110 section 14.1.1
+    if first >= size:
+        raise RangeNotSatisfiable(header)
+    last = min(int(last_text), size - 1) if last_text else size - 1
+    return first, last
+
+
+class _SliceReader:
+    """A file-like view of `length` bytes of `handle` from `start` (closes it)."""
+
+    def __init__(self, handle: IO[bytes], start: int, length: int) -> None:
+        handle.seek(start)
+        self.handle = handle
+        self.remaining = length
+
+    def read(self, size: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        wanted = self.remaining if size < 0 else min(size, self.remaining)
+        data = self.handle.read(wanted)
+        self.remaining -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def ranged_file_response(
+    request: HttpRequest,
+    storage: Storage,
+    name: str,
+    content_type: str,
+    *,
+    download_name: str = "",
+) -> HttpResponseBase:
+    """200 with the whole file, 206 with one byte range, or 416 when unsatisfiable.
+
+    The caller has already decided that this person may read `name`.
+    """
+    try:
+        size = storage.size(name)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    header = request.headers.get("Range", "")
+    try:
+        byte_range = parse_range(header, size) if header else None
+    except RangeNotSatisfiable:
+        refusal = HttpResponse(status=416, content_type=content_type)
+        refusal["Content-Range"] = f"bytes */{size}"
+        return _private(refusal)
+    first, last = byte_range if byte_range is not None else (0, size - 1)
+    length = max(0, last - first + 1)
+    reader = _SliceReader(storage.open(name, "rb"), first, length)
+    response = FileResponse(
+        reader,
+        content_type=content_type,
+        status=206 if byte_range is not None else 200,
+        as_attachment=bool(download_name),
+        filename=download_name,
+    )
+    response["Content-Length"] = str(length)
+    if byte_range is not None:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return _private(response)
+
+
+def _private(response: HttpResponseBase) -> HttpResponseBase:
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = CACHE_CONTROL
+    return response

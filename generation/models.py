@@ -1,0 +1,136 @@
+"""Jobs and videos. The Job table is the truth; django-q2 is only the transport.
+
+Every status change is one conditional UPDATE (see generation/transitions.py), so
+two processes can never both move the same job.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class JobStatus(models.TextChoices):
+    SCREENING = "screening", "Screening"
+    HELD = "held", "Held for review"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+    PAUSED = "paused", "Paused"
+
+
+ACTIVE_STATUSES = frozenset(
+    {JobStatus.SCREENING, JobStatus.HELD, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED}
+)
+CANCELLABLE_STATUSES = ACTIVE_STATUSES
+
+
+class Job(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    status = models.CharField(
+        max_length=16, choices=JobStatus.choices, default=JobStatus.SCREENING, db_index=True
+    )
+    batch = models.UUIDField(
+        default=uuid.uuid4, db_index=True, help_text="Variations share a batch"
+    )
+    variation = models.PositiveSmallIntegerField(default=1)
+
+    prompt = models.TextField()
+    negative_prompt = models.TextField(blank=True)
+    aspect = models.CharField(max_length=8, default="16:9")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    num_frames = models.PositiveIntegerField()
+    fps = models.PositiveIntegerField()
+    steps = models.PositiveIntegerField()
+    guidance = models.FloatField()
+    seed = models.BigIntegerField()
+    seed_was_random = models.BooleanField(default=False)
+    model_name = models.CharField(max_length=255)
+    adjustments = models.JSONField(default=list, blank=True)
+
+    # Moderation outcome, as safe to show the artist (never rule internals).
+    moderation_category = models.CharField(max_length=64, blank=True)
+    moderation_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    progress_step = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
+
+    lease_owner = models.CharField(max_length=128, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    error = models.TextField(blank=True, help_text="What went wrong, for the artist")
+    gpu_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "status"])]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.num_frames / self.fps if self.fps else 0.0
+
+
+def video_upload_path(instance: Video, filename: str) -> str:
+    # Random names: even a leaked storage listing reveals no prompt or owner name.
+    return f"videos/{instance.owner_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Video(models.Model):
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="video")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos"
+    )
+    file = models.FileField(upload_to=video_upload_path, max_length=255)
+    poster = models.FileField(upload_to=video_upload_path, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    num_frames = models.PositiveIntegerField()
+    fps = models.PositiveIntegerField()
+    duration_seconds = models.FloatField()
+    size_bytes = models.PositiveBigIntegerField()
+    seed = models.BigIntegerField()
+    model_name = models.CharField(max_length=255)
+    gpu_seconds = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    shared = models.BooleanField(default=False, help_text="Shown in the community gallery")
+    shared_at = models.DateTimeField(null=True, blank=True)
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden from the community by a moderator"
+    )
+    hidden_reason = models.TextField(blank=True)
+    removed = models.BooleanField(default=False, help_text="Removed by a moderator")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Video {self.pk} of job {self.job_id}"
+
+    @property
+    def in_community(self) -> bool:
+        return self.shared and not self.hidden and not self.removed

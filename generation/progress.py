@@ -1,0 +1,121 @@
+"""What an artist's page knows about a job, and how it reaches the page live.
+
+The same snapshot feeds the websocket, the JSON status endpoint and the API,
+so every client sees the same fields (documented in README, "Live progress").
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db.models import Avg, F, Q
+from django.urls import reverse
+
+from generation.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+SITE_GROUP = "site"  # every open page: site-wide news such as a pause
+
+
+def user_group(user_id: int) -> str:
+    """The channel group of one person's open pages (letters, digits, '-' only)."""
+    return f"user-{user_id}"
+
+
+def queue_position(job: Job) -> int | None:
+    """1 for the next job to start; None unless the job is queued."""
+    if job.status != JobStatus.QUEUED or job.queued_at is None:
+        return None
+    ahead = Job.objects.filter(status=JobStatus.QUEUED).filter(
+        Q(queued_at__lt=job.queued_at) | Q(queued_at=job.queued_at, pk__lt=job.pk)
+    )
+    return ahead.count() + 1
+
+
+def average_job_seconds() -> float | None:
+    recent = (
+        Job.objects.filter(status=JobStatus.SUCCEEDED, started_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("pk", flat=True)[:20]
+    )
+    result = Job.objects.filter(pk__in=list(recent)).aggregate(
+        seconds=Avg(F("finished_at") - F("started_at"))
+    )["seconds"]
+    return result.total_seconds() if result is not None else None
+
+
+def eta_seconds(job: Job, position: int | None) -> float | None:
+    """A rough estimate: recent job durations for queued jobs, step pace when running."""
+    if job.status == JobStatus.RUNNING and job.started_at and job.progress_at and job.progress_step:
+        per_step = (job.progress_at - job.started_at).total_seconds() / job.progress_step
+        return round(per_step * max(0, job.progress_total - job.progress_step), 1)
+    if position is not None:
+        average = average_job_seconds()
+        if average is not None:
+            workers = max(1, int(str(settings.Q_CLUSTER.get("workers", 1))))
+            return round(average * position / workers, 1)
+    return None
+
+
+def video_payload(job: Job) -> dict[str, Any] | None:
+    video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
+    if video is None:
+        return None
+    return {
+        "id": video.pk,
+        "url": reverse("video_media", args=[video.pk]),
+        "poster_url": reverse("video_poster", args=[video.pk]),
+        "detail_url": reverse("video_detail", args=[video.pk]),
+        "width": video.width,
+        "height": video.height,
+        "duration_seconds": video.duration_seconds,
+    }
+
+
+def job_snapshot(job: Job) -> dict[str, Any]:
+    position = queue_position(job)
+    total = job.progress_total or job.steps
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": JobStatus(job.status).label,
+        "step": job.progress_step,
+        "steps": total,
+        "progress": round(job.progress_step / total, 4) if total else 0.0,
+        "queue_position": position,
+        "eta_seconds": eta_seconds(job, position),
+        "error": job.error,
+        "moderation_category": job.moderation_category,
+        "moderation_reason": job.moderation_reason,
+        "adjustments": job.adjustments,
+        "seed": job.seed,
+        "video": video_payload(job),
+        "detail_url": reverse("job_detail", args=[job.pk]),
+    }
+
+
+def group_send(group: str, message: dict[str, Any]) -> None:
+    """Send to a group; a broken channel layer must never break a job."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        log.exception("Could not send a live update to %s", group)
+
+
+def job_broadcast(*, job_id: int) -> None:
+    job = Job.objects.select_related("video").filter(pk=job_id).first()
+    if job is None:
+        return
+    snapshot = job_snapshot(job)
+    snapshot["sent_at"] = time.time()  # lets clients (and bench/) see how fresh an update is
+    group_send(user_group(job.owner_id), {"type": "job.update", "job": snapshot})

@@ -1,0 +1,99 @@
+"""generation acts on decisions announced by moderation (it never asks back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from access import signals as access_signals
+from generation.models import JobStatus, Video
+from generation.progress import SITE_GROUP, group_send, user_group
+from generation.transitions import job_move
+from moderation import signals
+
+JOB_SUBJECT = "generation.job"
+VIDEO_SUBJECT = "generation.video"
+
+
+@receiver(signals.subject_approved)
+def queue_approved_job(sender: Any, subject_type: str, subject_id: int, **kwargs: Any) -> None:
+    if subject_type == JOB_SUBJECT:
+        from generation.services import job_queue
+
+        job_queue(job_id=subject_id, allowed_from={JobStatus.HELD})
+
+
+@receiver(signals.subject_rejected)
+def reject_job(
+    sender: Any, subject_type: str, subject_id: int, reason: str = "", **kwargs: Any
+) -> None:
+    if subject_type == JOB_SUBJECT:
+        job_move(
+            job_id=subject_id,
+            to=JobStatus.REJECTED,
+            allowed_from={JobStatus.HELD},
+            moderation_reason=reason or "Rejected by a moderator.",
+        )
+
+
+@receiver(signals.subject_hidden)
+def hide_video(
+    sender: Any, subject_type: str, subject_id: int, reason: str = "", **kwargs: Any
+) -> None:
+    if subject_type == VIDEO_SUBJECT:
+        Video.objects.filter(pk=subject_id).update(hidden=True, hidden_reason=reason)
+
+
+@receiver(signals.subject_removed)
+def remove_video(
+    sender: Any, subject_type: str, subject_id: int, reason: str = "", **kwargs: Any
+) -> None:
+    if subject_type == VIDEO_SUBJECT:
+        Video.objects.filter(pk=subject_id).update(
+            removed=True, hidden=True, hidden_reason=reason, shared_at=timezone.now()
+        )
+
+
+# --- access: revocation and site pause -------------------------------------------
+
+REVOKED_MESSAGE = "Your access to this studio was revoked."
+
+
+@receiver(access_signals.person_revoked)
+def stop_revoked_persons_work(sender: Any, user: Any, reason: str = "", **kwargs: Any) -> None:
+    """Cancel every unfinished job (a running one stops at its next step) and close
+    the person's open pages."""
+    from generation.services import jobs_cancel_for_owner
+
+    jobs_cancel_for_owner(owner_id=user.pk, message=f"Cancelled: {REVOKED_MESSAGE.lower()}")
+    group_send(user_group(user.pk), {"type": "access.revoked", "message": REVOKED_MESSAGE})
+
+
+@receiver(access_signals.site_paused)
+def park_running_jobs(sender: Any, state: Any, **kwargs: Any) -> None:
+    """Running jobs come off the GPU into `paused`; queued jobs simply wait."""
+    from generation.services import jobs_park_running
+
+    jobs_park_running()
+    group_send(SITE_GROUP, {"type": "site.update", "site": site_payload(state)})
+
+
+@receiver(access_signals.site_resumed)
+def requeue_after_pause(sender: Any, state: Any, **kwargs: Any) -> None:
+    from generation.services import jobs_requeue_after_pause
+
+    jobs_requeue_after_pause()
+    group_send(SITE_GROUP, {"type": "site.update", "site": site_payload(state)})
+
+
+def site_payload(state: Any) -> dict[str, Any]:
+    since = getattr(state, "since", None)
+    paused = bool(getattr(state, "paused", False))
+    return {
+        "paused": paused,
+        "reason": getattr(state, "reason", "") if paused else "",
+        "since": since.isoformat() if since else None,
+        "message": f"The studio is paused: {state.reason}" if paused else "",
+    }

@@ -1,0 +1,220 @@
+"""Writes for generation: submit, screen, enqueue, cancel, share.
+
+Views, the API, admin actions and signal receivers call these; none of them
+changes a Job's status any other way than through transitions.job_move.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from moderation.services import screen_text, screenings_cancel
+
+from access.policy import Decision, generation_decision
+from generation.models import CANCELLABLE_STATUSES, Job, JobStatus, Video
+from generation.params import GenerationParams, caps_for, fit_params
+from generation.receivers import JOB_SUBJECT
+from generation.transitions import job_move
+
+log = logging.getLogger(__name__)
+MAX_SEED = 2**31 - 1
+
+
+class SubmissionRefused(Exception):
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.reason)
+        self.decision = decision
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A request already validated by a form or the API (see generation/forms.py)."""
+
+    params: GenerationParams
+    aspect: str
+    variations: int
+    seed_was_random: bool
+    adjustments: tuple[str, ...] = ()
+
+
+def random_seed() -> int:
+    return secrets.randbelow(MAX_SEED)
+
+
+def job_submit(*, owner: User, submission: Submission) -> list[Job]:
+    """Create one job per variation, screen each, and queue what moderation allows."""
+    decision = generation_decision(owner)
+    if not decision.allowed:
+        raise SubmissionRefused(decision)
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        jobs = [
+            _job_create(owner=owner, submission=submission, variation=index, batch=batch)
+            for index in range(1, submission.variations + 1)
+        ]
+        for job in jobs:
+            job_screen(job=job)
+    return jobs
+
+
+def _job_create(*, owner: User, submission: Submission, variation: int, batch: uuid.UUID) -> Job:
+    params = submission.params
+    # Variations differ only by seed, so each is reproducible on its own.
+    seed = (params.seed + variation - 1) % MAX_SEED
+    return Job.objects.create(
+        owner=owner,
+        batch=batch,
+        variation=variation,
+        prompt=params.prompt,
+        negative_prompt=params.negative_prompt,
+        aspect=submission.aspect,
+        width=params.width,
+        height=params.height,
+        num_frames=params.num_frames,
+        fps=params.fps,
+        steps=params.steps,
+        guidance=params.guidance,
+        seed=seed,
+        seed_was_random=submission.seed_was_random,
+        model_name=settings.GENERATION_MODEL,
+        adjustments=list(submission.adjustments),
+    )
+
+
+def job_screen(*, job: Job) -> str:
+    """Ask moderation for a verdict and move the job accordingly. Returns the new status."""
+    screening = screen_text(
+        text=job.prompt, submitter=job.owner, subject_type=JOB_SUBJECT, subject_id=job.pk
+    )
+    public = {
+        "moderation_category": screening.public_category,
+        "moderation_reason": screening.public_reason,
+    }
+    if screening.verdict == "block":
+        job_move(job_id=job.pk, to=JobStatus.REJECTED, allowed_from={JobStatus.SCREENING}, **public)
+        return JobStatus.REJECTED
+    if screening.verdict == "flag":
+        job_move(job_id=job.pk, to=JobStatus.HELD, allowed_from={JobStatus.SCREENING}, **public)
+        return JobStatus.HELD
+    job_queue(job_id=job.pk, allowed_from={JobStatus.SCREENING})
+    return JobStatus.QUEUED
+
+
+def job_queue(
+    *, job_id: int, allowed_from: set[str], where: dict[str, object] | None = None, **fields: object
+) -> bool:
+    """Move a job to `queued` and hand it to the worker queue once committed."""
+    moved = job_move(
+        job_id=job_id, to=JobStatus.QUEUED, allowed_from=allowed_from, where=where, **fields
+    )
+    if moved:
+        transaction.on_commit(lambda: job_enqueue(job_id=job_id))
+    return moved
+
+
+def job_enqueue(*, job_id: int) -> None:
+    """Put the job on the django-q2 queue. Harmless if done twice: claims are conditional."""
+    from django_q.tasks import async_task
+
+    async_task("generation.tasks.job_run", job_id, task_name=f"job-{job_id}")
+    Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+
+
+def job_cancel(*, job: Job, by: User) -> bool:
+    """Cancel a job that has not finished. A running one stops at its next step."""
+    if job.owner_id != by.pk:
+        raise PermissionError("Only the owner can cancel a job")
+    moved = job_move(
+        job_id=job.pk,
+        to=JobStatus.CANCELLED,
+        allowed_from=set(CANCELLABLE_STATUSES),
+        error="Cancelled by you.",
+    )
+    if moved:
+        screenings_cancel(subject_type=JOB_SUBJECT, subject_ids=[job.pk])
+    return moved
+
+
+def video_share_set(*, video: Video, by: User, shared: bool) -> None:
+    if video.owner_id != by.pk:
+        raise PermissionError("Only the owner can share or unshare a video")
+    Video.objects.filter(pk=video.pk).update(
+        shared=shared, shared_at=timezone.now() if shared else None
+    )
+
+
+def remix_params(job: Job) -> GenerationParams:
+    """The same settings as `job`, as a starting point for a new submission."""
+    return GenerationParams(
+        prompt=job.prompt,
+        negative_prompt=job.negative_prompt,
+        num_frames=job.num_frames,
+        width=job.width,
+        height=job.height,
+        steps=job.steps,
+        guidance=job.guidance,
+        seed=job.seed,
+        fps=job.fps,
+    )
+
+
+def submission_fit(
+    *, params: GenerationParams, aspect: str, variations: int, seed_was_random: bool
+) -> Submission:
+    fitted, notes = fit_params(requested=params, caps=caps_for(settings.GENERATION_MODEL))
+    return Submission(
+        params=replace(fitted),
+        aspect=aspect,
+        variations=variations,
+        seed_was_random=seed_was_random,
+        adjustments=tuple(notes),
+    )
+
+
+def jobs_cancel_for_owner(*, owner_id: int, message: str) -> int:
+    """Cancel all of a person's unfinished jobs; a running one stops at its next step."""
+    cancelled = []
+    active = Job.objects.filter(owner_id=owner_id, status__in=CANCELLABLE_STATUSES)
+    for job_id in active.values_list("pk", flat=True):
+        if job_move(
+            job_id=job_id, to=JobStatus.CANCELLED, allowed_from=set(CANCELLABLE_STATUSES), error=message
+        ):
+            cancelled.append(job_id)
+    screenings_cancel(subject_type=JOB_SUBJECT, subject_ids=cancelled)
+    return len(cancelled)
+
+
+def jobs_park_running() -> int:
+    """Site pause: take running jobs off the GPU (their worker stops at its next step)."""
+    running = Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", flat=True)
+    return sum(
+        job_move(
+            job_id=job_id,
+            to=JobStatus.PAUSED,
+            allowed_from={JobStatus.RUNNING},
+            progress_step=0,
+            error="Paused with the studio; it will start again when the studio resumes.",
+        )
+        for job_id in running
+    )
+
+
+def jobs_requeue_after_pause() -> int:
+    """Site resume: paused jobs go back to the queue, and every queued job is handed to
+    the workers again, all in their original order (queue time, then id)."""
+    pending = Job.objects.filter(status__in=[JobStatus.PAUSED, JobStatus.QUEUED])
+    count = 0
+    for job_id, status in pending.order_by("queued_at", "pk").values_list("pk", "status"):
+        if status == JobStatus.PAUSED:
+            count += job_queue(job_id=job_id, allowed_from={JobStatus.PAUSED}, error="")
+        else:
+            transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+            count += 1
+    return count

@@ -1,0 +1,250 @@
+"""The worker side: claim a job, run the pipeline with live progress, store the video.
+
+Runs inside django-q2 worker processes (`manage.py qcluster`). Nothing here may
+touch CUDA at import time: the cluster parent imports this module before it forks
+its workers, so torch and the pipeline are imported inside `job_run` only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from generation.health import model_state_record
+from generation.models import Job, JobStatus, Video
+from generation.progress import job_broadcast
+from generation.transitions import job_move
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from generation.backends import LoadedModel
+
+log = logging.getLogger(__name__)
+BROADCAST_INTERVAL = 0.1  # seconds between live step updates; first and last always sent
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease_deadline() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def job_claim(*, job_id: int, worker: str) -> bool:
+    """queued -> running with a fresh lease, counting the attempt on the Job itself."""
+    from django.db.models import F
+
+    return job_move(
+        job_id=job_id,
+        to=JobStatus.RUNNING,
+        allowed_from={JobStatus.QUEUED},
+        lease_owner=worker,
+        lease_expires_at=lease_deadline(),
+        attempts=F("attempts") + 1,
+        progress_step=0,
+        progress_total=0,
+        progress_at=None,
+        error="",
+    )
+
+
+def lease_renew(
+    *, job_id: int, worker: str, step: int | None = None, total: int | None = None
+) -> bool:
+    """Renew the lease (and record progress). False means the job was taken from us:
+    cancelled, paused, revoked, or re-queued by the sweep after our lease expired."""
+    fields: dict[str, object] = {"lease_expires_at": lease_deadline()}
+    if step is not None:
+        fields.update(progress_step=step, progress_total=total, progress_at=timezone.now())
+    updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_owner=worker)
+    return updated.update(**fields) == 1
+
+
+class StepReporter:
+    """The denoising-step callback: checks the job is still ours, records progress."""
+
+    def __init__(self, job_id: int, worker: str) -> None:
+        self.job_id = job_id
+        self.worker = worker
+        self.last_sent = 0.0
+        self.step = 0
+
+    def __call__(self, step: int, total: int) -> None:
+        from generation.backends import JobInterrupted
+
+        self.step = step
+        if not lease_renew(job_id=self.job_id, worker=self.worker, step=step, total=total):
+            raise JobInterrupted("the job was cancelled, paused or taken over")
+        now = time.monotonic()
+        if step in (1, total) or now - self.last_sent >= BROADCAST_INTERVAL:
+            self.last_sent = now
+            job_broadcast(job_id=self.job_id)
+
+
+def job_run(job_id: int) -> str:
+    """The django-q2 task. Returns the job's final status, for the task log."""
+    worker = worker_id()
+    if not job_claim(job_id=job_id, worker=worker):
+        return "not claimed"  # cancelled, already running elsewhere, or finished
+    job = Job.objects.get(pk=job_id)
+    try:
+        return _job_execute(job, worker)
+    except Exception as exc:  # the job fails with a message; the worker lives on
+        log.exception("Job %s failed", job_id)
+        _job_fail(job_id, worker, failure_message(exc))
+        return JobStatus.FAILED
+
+
+def _job_execute(job: Job, worker: str) -> str:
+    from access.policy import generation_decision
+    from generation.backends import JobInterrupted, ModelLoadError, get_model
+
+    decision = generation_decision(job.owner)
+    if not decision.allowed:
+        job_move(
+            job_id=job.pk,
+            to=JobStatus.CANCELLED,
+            allowed_from={JobStatus.RUNNING},
+            error=decision.reason,
+        )
+        return JobStatus.CANCELLED
+    try:
+        model = get_model()
+    except ModelLoadError as exc:
+        model_state_record(ok=False, detail=str(exc))
+        _job_fail(job.pk, worker, f"The video model could not be loaded: {exc}")
+        return JobStatus.FAILED
+    model_state_record(ok=True, detail=f"{model.name} loaded on {model.device}")
+    started = time.monotonic()
+    reporter = StepReporter(job.pk, worker)
+    try:
+        frames = _frames_for(job, model, reporter)
+    except JobInterrupted:
+        # Whoever interrupted (cancel, pause, revocation, sweep) already moved the job.
+        return f"interrupted at step {reporter.step} of {job.steps}"
+    gpu_seconds = time.monotonic() - started
+    return _video_store(job, worker, frames, model.name, gpu_seconds)
+
+
+def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
+    from generation.backends import run_pipeline
+    from generation.params import GenerationParams
+
+    params = GenerationParams(
+        prompt=job.prompt,
+        negative_prompt=job.negative_prompt,
+        num_frames=job.num_frames,
+        width=job.width,
+        height=job.height,
+        steps=job.steps,
+        guidance=job.guidance,
+        seed=job.seed,
+        fps=job.fps,
+    )
+    return run_pipeline(model=model, params=params, on_step=reporter)
+
+
+def _video_store(
+    job: Job, worker: str, frames: np.ndarray, model_name: str, gpu_seconds: float
+) -> str:
+    from generation.encoding import encode_mp4, make_poster
+
+    with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
+        path = Path(tmp) / "video.mp4"
+        encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
+        poster = make_poster(frames=frames)
+        with transaction.atomic():
+            moved = job_move(
+                job_id=job.pk,
+                to=JobStatus.SUCCEEDED,
+                allowed_from={JobStatus.RUNNING},
+                gpu_seconds=gpu_seconds,
+                progress_step=job.steps,
+                progress_total=job.steps,
+            )
+            if not moved:
+                return "interrupted while encoding"  # cancelled meanwhile: keep nothing
+            video = Video(
+                job=job,
+                owner_id=job.owner_id,
+                width=int(frames.shape[2]),
+                height=int(frames.shape[1]),
+                num_frames=int(frames.shape[0]),
+                fps=job.fps,
+                duration_seconds=frames.shape[0] / job.fps,
+                size_bytes=path.stat().st_size,
+                seed=job.seed,
+                model_name=model_name,
+                gpu_seconds=gpu_seconds,
+            )
+            with path.open("rb") as handle:
+                video.file.save("video.mp4", File(handle), save=False)
+            video.poster.save("poster.jpg", ContentFile(poster), save=False)
+            video.save()
+    return JobStatus.SUCCEEDED
+
+
+def failure_message(exc: BaseException) -> str:
+    return (
+        f"Generation failed ({type(exc).__name__}). Try again; if it keeps failing, "
+        "try fewer frames or steps, or ask staff to check the worker log."
+    )
+
+
+def _job_fail(job_id: int, worker: str, message: str) -> None:
+    job_move(
+        job_id=job_id,
+        to=JobStatus.FAILED,
+        allowed_from={JobStatus.RUNNING},
+        where={"lease_owner": worker},
+        error=message,
+    )
+
+
+def jobs_sweep() -> dict[str, int]:
+    """Periodic: re-queue jobs whose worker died (lease expired); fail after the limit.
+
+    The Redis broker does not acknowledge tasks, so a worker killed mid-job loses
+    its task; the lease on the Job is what notices. Attempts live on the Job, so
+    a job that kills its worker every time cannot loop forever.
+    """
+    from generation.services import job_queue
+
+    counts = {"requeued": 0, "failed": 0}
+    now = timezone.now()
+    expired = Job.objects.filter(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+    for job in expired.order_by("queued_at", "pk"):
+        # The lease condition is repeated in the UPDATE: a worker that renewed in
+        # the meantime keeps its job.
+        still_expired = {"lease_expires_at__lt": now, "lease_owner": job.lease_owner}
+        with transaction.atomic():
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                counts["failed"] += job_move(
+                    job_id=job.pk,
+                    to=JobStatus.FAILED,
+                    allowed_from={JobStatus.RUNNING},
+                    where=still_expired,
+                    error=(
+                        f"The worker stopped while making this video {job.attempts} times, so "
+                        "it was not retried again. Try fewer frames, a smaller size or fewer steps."
+                    ),
+                )
+            else:
+                counts["requeued"] += job_queue(
+                    job_id=job.pk, allowed_from={JobStatus.RUNNING}, where=still_expired
+                )
+    return counts
