@@ -1,11 +1,17 @@
-"""allauth glue: signup is open only to a visitor holding a pending invitation."""
+"""allauth glue: signup is open only to a visitor holding a pending invitation, and
+during a lockout pause only staff may sign in."""
 
 from __future__ import annotations
 
-from allauth.account.adapter import DefaultAccountAdapter
-from django.http import HttpRequest
+from typing import Any
 
-from access.selectors import invitation_from_session
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from access.roles import is_staff_member
+from access.selectors import invitation_from_session, site_state
 
 
 class InvitationAccountAdapter(DefaultAccountAdapter):
@@ -16,3 +22,18 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
         # The link reached this address, so it needs no second confirmation email.
         self.stash_verified_email(request, invitation.email)
         return True
+
+    def pre_login(
+        self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    ) -> HttpResponse | None:
+        response = super().pre_login(request, user, **kwargs)
+        if response is not None:
+            return response
+        state = site_state()
+        # A lockout ended every non-staff session; without this they could sign straight back in.
+        if state.paused and state.lockout and not is_staff_member(user):  # type: ignore[arg-type]
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return render(request, "access/locked_out.html", {"state": state}, status=503)
+        return None

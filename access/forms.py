@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.forms import SignupForm
@@ -11,8 +12,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from access.models import Invitation
+from access.models import Invitation, TokenScope
 from access.selectors import SESSION_INVITATION_KEY, invitation_from_session
 from access.services import InvitationUnavailable, invitation_accept
 
@@ -71,3 +73,29 @@ def _invitation_gone(request: HttpRequest) -> HttpResponse:
         },
         status=410,
     )
+
+
+EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=64, help_text="What uses it, e.g. “render script on my laptop”."
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=TokenScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[TokenScope.SUBMIT, TokenScope.READ],
+    )
+    expires_in_days = forms.TypedChoiceField(
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="90",
+        label="Expires",
+    )
+
+    def expires_at(self) -> datetime | None:
+        days = self.cleaned_data.get("expires_in_days")
+        return timezone.now() + timedelta(days=days) if days else None

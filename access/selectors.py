@@ -1,16 +1,25 @@
-"""Reads about invitations and second factors that views, forms and middleware share."""
+"""Reads that views, forms, middleware, services and other apps share."""
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections.abc import Iterator
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
-from access.models import Invitation
+from access.models import SITE_STATE_ID, Invitation, SiteState
+from access.roles import GROUP_NAMES, Role
 
 # The invitation a visitor opened, remembered until they finish signing up.
 SESSION_INVITATION_KEY = "access.invitation_id"
@@ -53,3 +62,89 @@ def email_has_account(email: str) -> bool:
 
 def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def active_staff() -> QuerySet[User]:
+    """Active people with the staff role (superusers count as staff)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=GROUP_NAMES[Role.STAFF]))
+        .distinct()
+    )
+
+
+# --- site state ------------------------------------------------------------------
+
+# Every request asks whether the site is paused, so each process keeps the answer
+# for at most SITE_STATE_TTL seconds: a pause made anywhere (another web node, the
+# shell) is seen everywhere within that time, without a restart or a shared cache.
+SITE_STATE_TTL = 1.0
+_site_state_lock = threading.Lock()
+_site_state_cache: tuple[float, SiteState] | None = None
+
+
+def site_state() -> SiteState:
+    """The current SiteState, at most SITE_STATE_TTL seconds old. Treat it as read-only."""
+    global _site_state_cache
+    cached = _site_state_cache
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < SITE_STATE_TTL:
+        return cached[1]
+    state = SiteState.objects.select_related("changed_by").filter(pk=SITE_STATE_ID).first()
+    if state is None:
+        state = SiteState(pk=SITE_STATE_ID)  # never paused yet
+    with _site_state_lock:
+        _site_state_cache = (now, state)
+    return state
+
+
+def site_state_cache_clear() -> None:
+    """Forget this process's copy, so the next site_state() reads the database."""
+    global _site_state_cache
+    with _site_state_lock:
+        _site_state_cache = None
+
+
+# --- sessions --------------------------------------------------------------------
+
+
+def session_keys_for(
+    *, user_ids: set[int] | None = None, keep_user_ids: frozenset[int] = frozenset()
+) -> set[str]:
+    """Keys of live sessions signed in as one of `user_ids` (None: anyone signed in),
+    except those of `keep_user_ids`.
+
+    allauth's UserSession rows know most sessions, but not one created without
+    passing its middleware, so the session table itself is read too.
+    """
+    keys: set[str] = set()
+    tracked = UserSession.objects.exclude(user_id__in=keep_user_ids)
+    if user_ids is not None:
+        tracked = tracked.filter(user_id__in=user_ids)
+    keys.update(tracked.values_list("session_key", flat=True))
+    for key, owner in _db_session_owners():
+        if owner is None or owner in keep_user_ids:
+            continue
+        if user_ids is None or owner in user_ids:
+            keys.add(key)
+    return keys
+
+
+def _db_session_owners() -> Iterator[tuple[str, int | None]]:
+    """(session key, signed-in user id) for every unexpired database-backed session."""
+    if settings.SESSION_ENGINE not in DB_SESSION_ENGINES:
+        return
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator(chunk_size=500):
+        try:
+            user_id = session.get_decoded().get("_auth_user_id")
+        except Exception:  # a corrupt session belongs to nobody  # noqa: S112
+            continue
+        yield session.session_key, int(user_id) if user_id is not None else None
+
+
+DB_SESSION_ENGINES = {
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+}

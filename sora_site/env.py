@@ -33,7 +33,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value.lower() in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -84,7 +86,7 @@ def env_path(name: str, default: Path) -> Path:
 def env_url(name: str, schemes: tuple[str, ...]) -> str:
     """A URL whose scheme is one of ``schemes``; empty string when unset."""
     value = env_str(name)
-    if value and value.split("://", 1)[0].lower() not in schemes or (value and "://" not in value):
+    if value and ("://" not in value or value.split("://", 1)[0].lower() not in schemes):
         raise ImproperlyConfigured(
             f"{name} must be a URL starting with one of {', '.join(s + '://' for s in schemes)}"
         )

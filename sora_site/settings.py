@@ -321,6 +321,6 @@ API_TOKEN_MAX_CLIENTS = env_int("API_TOKEN_MAX_CLIENTS", 3, minimum=1)
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 # Per-person defaults; staff override them per person in the admin (Quotas).
 QUOTA_DAILY_SECONDS = env_float("QUOTA_DAILY_SECONDS", 120.0, minimum=0)
-QUOTA_MAX_CONCURRENT = env_int("QUOTA_MAX_CONCURRENT", 2, minimum=1)
+QUOTA_MAX_CONCURRENT = env_int("QUOTA_MAX_CONCURRENT", 4, minimum=1)  # a full batch of variations
 # Submissions per person per fixed window: "<count>/<s|m|h|d>", e.g. "10/m".
 SUBMIT_RATE = env_str("SUBMIT_RATE", "10/m")

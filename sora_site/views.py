@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from access.selectors import site_state
 from sora_site.health import run_checks
 
 
@@ -23,4 +24,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def status_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "status.html", {})
+    """Running or paused, since when and why: read fresh (at most 1 s old) on every load."""
+    return render(request, "status.html", {"state": site_state()})

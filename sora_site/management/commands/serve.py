@@ -7,6 +7,7 @@ or SIGTERM stops the children, then Redis, and leaves no process behind.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -27,10 +28,8 @@ PR_SET_PDEATHSIG = 1
 
 def _die_with_parent() -> None:
     """Linux: a child gets SIGTERM if serve itself is killed, so none is orphaned."""
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        pass
 
 
 class Command(BaseCommand):
@@ -51,10 +50,14 @@ class Command(BaseCommand):
         except embedded.DataDirBusy as exc:
             raise CommandError(str(exc)) from None
         redis_server = None
-        previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             if settings.EMBEDDED_REDIS:
-                redis_server = embedded.start_embedded_redis(Path(settings.REDIS_URL[len("unix://"):]))
+                redis_server = embedded.start_embedded_redis(
+                    Path(settings.REDIS_URL[len("unix://") :])
+                )
             self._start_children(options)
             self._announce(options["host"], options["port"])
             exit_code = self._supervise()
@@ -81,12 +84,12 @@ class Command(BaseCommand):
         return env
 
     def _spawn(self, name: str, argv: list[str]) -> None:
-        process = subprocess.Popen(  # noqa: S603 - argv is built here, not from input
+        process = subprocess.Popen(
             argv,
             cwd=settings.BASE_DIR,
             env=self._child_env(),
             start_new_session=True,  # serve alone decides when children stop
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=_die_with_parent,
         )
         self._children.append((name, process))
 
@@ -94,8 +97,17 @@ class Command(BaseCommand):
         python = sys.executable
         self._spawn(
             "web",
-            [python, "-m", "daphne", "--bind", options["host"], "--port", str(options["port"]),
-             "--proxy-headers", "sora_site.asgi:application"],
+            [
+                python,
+                "-m",
+                "daphne",
+                "--bind",
+                options["host"],
+                "--port",
+                str(options["port"]),
+                "--proxy-headers",
+                "sora_site.asgi:application",
+            ],
         )
         if not options["no_worker"]:
             self._spawn("worker", [python, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"])
@@ -111,7 +123,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "No staff account yet. Create the first one (single use, expires in "
                 f"{settings.INVITATION_DAYS} days):\n  {base}{token_path}\n"
-                f"  sign up there as {settings.SORA_ADMIN_EMAIL} (set SORA_ADMIN_EMAIL to change it)"
+                f"  sign up there as {settings.SORA_ADMIN_EMAIL} "
+                "(set SORA_ADMIN_EMAIL to change it)"
             )
         self.stdout.write("Press Ctrl-C to stop the web server, the worker and Redis together.")
 
@@ -143,7 +156,5 @@ class Command(BaseCommand):
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
