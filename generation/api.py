@@ -1,8 +1,9 @@
 """JSON API v1 for clients without websockets (scripts, tools).
 
-Authenticated by the session for now; token auth plugs into `api_view` later.
-Every error is JSON: {"error": {"code": "<stable code>", "message": "...", ...}}.
-POSTs stay CSRF-protected while the session is what authenticates them.
+Authenticated by a personal API token (`Authorization: Bearer sora_...`, scoped
+"submit" or "read") or by the browser session. Every error is JSON:
+{"error": {"code": "<stable code>", "message": "...", ...}}. Session-authenticated
+POSTs stay CSRF-protected; token requests carry no cookies, so CSRF does not apply.
 """
 
 from __future__ import annotations
@@ -15,9 +16,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from access.audit import client_ip
+from access.services import token_authenticate
+from access.tokens import TokenError, bearer_token
 
 from generation import selectors
 from generation.forms import GenerationForm
@@ -27,26 +34,55 @@ from generation.services import SubmissionRefused, job_submit
 from generation.views import refusal_status, signed_in
 
 ApiView = Callable[..., JsonResponse]
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def api_error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
 
 
-def api_view(*methods: str) -> Callable[[ApiView], ApiView]:
-    """Signed-in people only, answered in JSON (401, 404, 405) instead of a login redirect.
+def _authenticate(request: HttpRequest, scope: str) -> JsonResponse | None:
+    """Token holders with `scope`, or signed-in people (with a valid CSRF token for
+    writes). Returns an error response, or None when the caller may go on."""
+    raw = bearer_token(request)
+    if raw is not None:
+        try:
+            token = token_authenticate(
+                raw=raw,
+                scope=scope,
+                ip=client_ip(request) or "",
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except TokenError as refused:
+            return api_error(refused.status, refused.code, refused.message)
+        request.user = token.user
+        return None
+    if not request.user.is_authenticated:
+        return api_error(401, "not_authenticated", "Sign in, or send a personal API token.")
+    if request.method not in SAFE_METHODS:
+        rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+        if rejected is not None:
+            return api_error(403, "csrf_failed", "Missing or wrong CSRF token for a session request.")
+    return None
 
-    login_not_required only stops the middleware's HTML redirect: the check
-    below refuses anonymous callers itself.
+
+def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
+    """Token holders or signed-in people, answered in JSON (401, 403, 404, 405)
+    instead of a login redirect.
+
+    login_not_required and csrf_exempt only stop the middlewares' HTML answers:
+    `_authenticate` refuses anonymous callers and checks CSRF for sessions itself.
     """
 
     def decorate(view: ApiView) -> ApiView:
         @login_not_required
+        @csrf_exempt
         @never_cache
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-            if not request.user.is_authenticated:
-                return api_error(401, "not_authenticated", "Sign in first.")
+            refused = _authenticate(request, scope)
+            if refused is not None:
+                return refused
             if request.method not in methods:
                 response = api_error(405, "method_not_allowed", f"Use {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
@@ -61,9 +97,9 @@ def api_view(*methods: str) -> Callable[[ApiView], ApiView]:
     return decorate
 
 
-@api_view("POST")
+@api_view("POST", scope="submit")
 def jobs(request: HttpRequest) -> JsonResponse:
-    """Signed-in people: submit a prompt (JSON body, the form's fields). 201 with one
+    """Token holders (scope submit) and signed-in people: submit a prompt (JSON body, the form's fields). 201 with one
     snapshot per variation."""
     try:
         body = json.loads(request.body or b"{}")
@@ -93,15 +129,15 @@ def jobs(request: HttpRequest) -> JsonResponse:
     )
 
 
-@api_view("GET")
+@api_view("GET", scope="read")
 def job(request: HttpRequest, pk: int) -> JsonResponse:
-    """The job's owner only: its snapshot (as the websocket sends it)."""
+    """The job's owner only (token scope read): its snapshot (as the websocket sends it)."""
     return JsonResponse(job_snapshot(selectors.job_get_for_user(request.user, pk)))
 
 
-@api_view("GET")
+@api_view("GET", scope="read")
 def videos(request: HttpRequest) -> JsonResponse:
-    """Signed-in people: their own videos, newest first, paginated (?page=N)."""
+    """Token holders (scope read) and signed-in people: their own videos, newest first, paginated (?page=N)."""
     paginator = Paginator(selectors.videos_of(request.user), settings.GALLERY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     base = reverse("api_videos")

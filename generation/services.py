@@ -10,21 +10,25 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass, replace
+from datetime import UTC
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
-from moderation.services import screen_text, screenings_cancel
 
-from access.policy import Decision, generation_decision
-from generation.models import CANCELLABLE_STATUSES, Job, JobStatus, Video
+from access.policy import Decision, Usage, generation_decision
+from generation.models import ACTIVE_STATUSES, CANCELLABLE_STATUSES, Job, JobStatus, Video
 from generation.params import GenerationParams, caps_for, fit_params
 from generation.receivers import JOB_SUBJECT
 from generation.transitions import job_move
+from moderation.services import screen_text, screenings_cancel
 
 log = logging.getLogger(__name__)
 MAX_SEED = 2**31 - 1
+NOT_COUNTED = (JobStatus.REJECTED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 class SubmissionRefused(Exception):
@@ -50,7 +54,13 @@ def random_seed() -> int:
 
 def job_submit(*, owner: User, submission: Submission) -> list[Job]:
     """Create one job per variation, screen each, and queue what moderation allows."""
-    decision = generation_decision(owner)
+    params = submission.params
+    decision = generation_decision(
+        owner,
+        requested_seconds=submission.variations * params.num_frames / params.fps,
+        requested_jobs=submission.variations,
+        usage=usage_for(owner),
+    )
     if not decision.allowed:
         raise SubmissionRefused(decision)
     batch = uuid.uuid4()
@@ -62,6 +72,16 @@ def job_submit(*, owner: User, submission: Submission) -> list[Job]:
         for job in jobs:
             job_screen(job=job)
     return jobs
+
+
+def usage_for(owner: User) -> Usage:
+    """What counts against a person's quota: unfinished jobs, and seconds of video
+    asked for since midnight UTC by jobs that were not refused, failed or cancelled."""
+    midnight = timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    mine = Job.objects.filter(owner=owner)
+    counted = mine.filter(created_at__gte=midnight).exclude(status__in=NOT_COUNTED)
+    seconds = sum(frames / fps for frames, fps in counted.values_list("num_frames", "fps"))
+    return Usage(active_jobs=mine.filter(status__in=ACTIVE_STATUSES).count(), seconds_today=seconds)
 
 
 def _job_create(*, owner: User, submission: Submission, variation: int, batch: uuid.UUID) -> Job:
@@ -93,7 +113,7 @@ def job_screen(*, job: Job) -> str:
     screening = screen_text(
         text=job.prompt, submitter=job.owner, subject_type=JOB_SUBJECT, subject_id=job.pk
     )
-    public = {
+    public: dict[str, Any] = {
         "moderation_category": screening.public_category,
         "moderation_reason": screening.public_reason,
     }
@@ -115,8 +135,12 @@ def job_queue(
         job_id=job_id, to=JobStatus.QUEUED, allowed_from=allowed_from, where=where, **fields
     )
     if moved:
-        transaction.on_commit(lambda: job_enqueue(job_id=job_id))
+        _enqueue_on_commit(job_id)
     return moved
+
+
+def _enqueue_on_commit(job_id: int) -> None:
+    transaction.on_commit(lambda: job_enqueue(job_id=job_id))
 
 
 def job_enqueue(*, job_id: int) -> None:
@@ -184,7 +208,10 @@ def jobs_cancel_for_owner(*, owner_id: int, message: str) -> int:
     active = Job.objects.filter(owner_id=owner_id, status__in=CANCELLABLE_STATUSES)
     for job_id in active.values_list("pk", flat=True):
         if job_move(
-            job_id=job_id, to=JobStatus.CANCELLED, allowed_from=set(CANCELLABLE_STATUSES), error=message
+            job_id=job_id,
+            to=JobStatus.CANCELLED,
+            allowed_from=set(CANCELLABLE_STATUSES),
+            error=message,
         ):
             cancelled.append(job_id)
     screenings_cancel(subject_type=JOB_SUBJECT, subject_ids=cancelled)
@@ -200,6 +227,7 @@ def jobs_park_running() -> int:
             to=JobStatus.PAUSED,
             allowed_from={JobStatus.RUNNING},
             progress_step=0,
+            attempts=F("attempts") - 1,  # a pause is not a failed attempt
             error="Paused with the studio; it will start again when the studio resumes.",
         )
         for job_id in running
@@ -215,6 +243,6 @@ def jobs_requeue_after_pause() -> int:
         if status == JobStatus.PAUSED:
             count += job_queue(job_id=job_id, allowed_from={JobStatus.PAUSED}, error="")
         else:
-            transaction.on_commit(lambda job_id=job_id: job_enqueue(job_id=job_id))
+            _enqueue_on_commit(job_id)
             count += 1
     return count

@@ -20,8 +20,10 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from access.selectors import site_state
 from generation.health import model_state_record
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
@@ -46,8 +48,6 @@ def lease_deadline() -> datetime:
 
 def job_claim(*, job_id: int, worker: str) -> bool:
     """queued -> running with a fresh lease, counting the attempt on the Job itself."""
-    from django.db.models import F
-
     return job_move(
         job_id=job_id,
         to=JobStatus.RUNNING,
@@ -98,6 +98,10 @@ class StepReporter:
 def job_run(job_id: int) -> str:
     """The django-q2 task. Returns the job's final status, for the task log."""
     worker = worker_id()
+    if site_state().paused:
+        # Nothing starts while the studio is paused; resume hands every queued job
+        # to the workers again, in order.
+        return "site paused: left queued"
     if not job_claim(job_id=job_id, worker=worker):
         return "not claimed"  # cancelled, already running elsewhere, or finished
     job = Job.objects.get(pk=job_id)
@@ -114,6 +118,15 @@ def _job_execute(job: Job, worker: str) -> str:
     from generation.backends import JobInterrupted, ModelLoadError, get_model
 
     decision = generation_decision(job.owner)
+    if decision.code == "paused":  # paused between our claim and now
+        job_move(
+            job_id=job.pk,
+            to=JobStatus.PAUSED,
+            allowed_from={JobStatus.RUNNING},
+            where={"lease_owner": worker},
+            attempts=F("attempts") - 1,
+        )
+        return JobStatus.PAUSED
     if not decision.allowed:
         job_move(
             job_id=job.pk,

@@ -99,7 +99,7 @@ def test_a_body_that_is_not_a_json_object_gets_400_malformed(alice, body) -> Non
     ],
 )
 def test_a_refused_submission_gets_the_decision_code(alice, monkeypatch, decision, status) -> None:
-    monkeypatch.setattr("generation.services.generation_decision", lambda user: decision)
+    monkeypatch.setattr("generation.services.generation_decision", lambda user, **kwargs: decision)
     response = post_json(client_for(alice), reverse("api_jobs"), {"prompt": "a quiet lake"})
     assert response.status_code == status
     assert response.json()["error"] == {"code": decision.code, "message": decision.reason}

@@ -172,7 +172,7 @@ def test_adjustments_are_shown_after_submitting(alice) -> None:
 def test_a_refused_submission_shows_why_and_creates_nothing(
     alice, monkeypatch, decision, status
 ) -> None:
-    monkeypatch.setattr("generation.services.generation_decision", lambda user: decision)
+    monkeypatch.setattr("generation.services.generation_decision", lambda user, **kwargs: decision)
     response = submit(client_for(alice))
     assert response.status_code == status
     assert decision.reason in response.content.decode()
