@@ -25,7 +25,6 @@ from django.views.decorators.csrf import csrf_exempt
 from access.audit import client_ip
 from access.services import token_authenticate
 from access.tokens import TokenError, bearer_token
-
 from generation import selectors
 from generation.forms import GenerationForm
 from generation.models import Video
@@ -62,7 +61,9 @@ def _authenticate(request: HttpRequest, scope: str) -> JsonResponse | None:
     if request.method not in SAFE_METHODS:
         rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
         if rejected is not None:
-            return api_error(403, "csrf_failed", "Missing or wrong CSRF token for a session request.")
+            return api_error(
+                403, "csrf_failed", "Missing or wrong CSRF token for a session request."
+            )
     return None
 
 
@@ -99,8 +100,8 @@ def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
 
 @api_view("POST", scope="submit")
 def jobs(request: HttpRequest) -> JsonResponse:
-    """Token holders (scope submit) and signed-in people: submit a prompt (JSON body, the form's fields). 201 with one
-    snapshot per variation."""
+    """Token holders (scope submit) and signed-in people: submit a prompt (JSON body,
+    the form's fields). 201 with one snapshot per variation."""
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -137,7 +138,8 @@ def job(request: HttpRequest, pk: int) -> JsonResponse:
 
 @api_view("GET", scope="read")
 def videos(request: HttpRequest) -> JsonResponse:
-    """Token holders (scope read) and signed-in people: their own videos, newest first, paginated (?page=N)."""
+    """Token holders (scope read) and signed-in people: their own videos, newest
+    first, paginated (?page=N)."""
     paginator = Paginator(selectors.videos_of(request.user), settings.GALLERY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     base = reverse("api_videos")

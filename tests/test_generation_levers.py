@@ -35,7 +35,9 @@ def next_message(channel: str) -> dict:
     return async_to_sync(get_channel_layer().receive)(channel)
 
 
-def test_revoking_cancels_every_unfinished_job_and_closes_their_pages(alice, bob, staff_user) -> None:
+def test_revoking_cancels_every_unfinished_job_and_closes_their_pages(
+    alice, bob, staff_user
+) -> None:
     jobs = {status: make_job(alice, status=status) for status in (S.HELD, S.QUEUED, S.PAUSED)}
     running = make_job(alice, status=S.QUEUED)
     tasks.job_claim(job_id=running.pk, worker="w:1")
@@ -53,7 +55,10 @@ def test_revoking_cancels_every_unfinished_job_and_closes_their_pages(alice, bob
     # The running job's worker notices at its next step.
     assert not tasks.lease_renew(job_id=running.pk, worker="w:1", step=2, total=4)
     messages = [next_message(socket) for _ in range(5)]
-    assert {"type": "access.revoked", "message": "Your access to this studio was revoked."} in messages
+    assert {
+        "type": "access.revoked",
+        "message": "Your access to this studio was revoked.",
+    } in messages
 
 
 def test_pausing_parks_running_jobs_keeps_queued_ones_and_tells_every_page(
