@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-
 from django.utils import timezone
 
 from generation.models import Job, JobStatus
