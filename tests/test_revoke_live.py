@@ -20,6 +20,7 @@ import websockets
 from channels.layers import channel_layers
 from django.conf import settings
 from django.test import Client
+from websockets.typing import Origin
 
 from access.services import person_revoke
 from tests.services import ROOT, free_port, stop_process, subprocess_env, wait_for_http
@@ -67,7 +68,8 @@ def session_cookie(user) -> str:
 
 
 async def watch_until_closed(url: str, cookie: str, origin: str, opened: asyncio.Event) -> tuple:
-    async with websockets.connect(url, additional_headers={"Cookie": cookie}, origin=origin) as ws:
+    headers = {"Cookie": cookie}
+    async with websockets.connect(url, additional_headers=headers, origin=Origin(origin)) as ws:
         hello = json.loads(await ws.recv())
         assert hello["type"] == "hello"
         opened.set()
