@@ -28,12 +28,18 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from access.policy import Decision
+from access.policy import Decision, limits_for, quota_remaining
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
 from generation.progress import job_snapshot
-from generation.services import SubmissionRefused, job_cancel, job_submit, video_share_set
+from generation.services import (
+    SubmissionRefused,
+    job_cancel,
+    job_submit,
+    usage_for,
+    video_share_set,
+)
 from moderation.services import report_create
 
 PAUSED_CODES = frozenset({"paused", "site_paused"})
@@ -58,6 +64,16 @@ def signed_in(request: HttpRequest) -> User:
 
 def paginate(request: HttpRequest, items: QuerySet[Any]) -> Page:
     return Paginator(items, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def budget_for(user: User) -> dict[str, float]:
+    """Seconds of video left today, for the create page."""
+    usage = usage_for(user)
+    return {
+        "remaining": round(quota_remaining(user, seconds_today=usage.seconds_today), 1),
+        "daily": limits_for(user).daily_seconds,
+        "active_jobs": usage.active_jobs,
+    }
 
 
 @require_GET
@@ -90,7 +106,8 @@ def job_create(request: HttpRequest) -> HttpResponse:
             return redirect("my_videos")
     elif request.method == "POST":
         status = 400
-    response = render(request, "generation/create.html", {"form": form}, status=status)
+    context = {"form": form, "budget": budget_for(signed_in(request))}
+    response = render(request, "generation/create.html", context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
@@ -101,7 +118,8 @@ def video_remix(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone who may see the video: the create form, prefilled with its settings."""
     video = selectors.video_get_for_user(request.user, pk)
     form = GenerationForm(initial=remix_initial(video.job))
-    return render(request, "generation/create.html", {"form": form, "remix_of": video})
+    context = {"form": form, "remix_of": video, "budget": budget_for(signed_in(request))}
+    return render(request, "generation/create.html", context)
 
 
 @never_cache

@@ -156,3 +156,13 @@ def test_failed_sign_ins_are_throttled(alice: User) -> None:
     right = form_post(client, "/accounts/login/", {"login": alice.email, "password": PASSWORD})
     assert throttled in right.content
     assert client.get("/account/tokens/").status_code == 302
+
+
+def test_the_create_page_shows_the_budget_left_today(client_for, alice, settings) -> None:
+    from tests.jobs import make_job
+
+    settings.QUOTA_DAILY_SECONDS = 60
+    make_job(alice, num_frames=80, fps=8)  # 10 s asked for today
+    page = client_for(alice).get("/create/")
+    assert page.status_code == 200
+    assert 'data-budget-remaining="50.0"' in page.content.decode()
