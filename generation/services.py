@@ -147,8 +147,9 @@ def job_enqueue(*, job_id: int) -> None:
     """Put the job on the django-q2 queue. Harmless if done twice: claims are conditional."""
     from django_q.tasks import async_task
 
-    async_task("generation.tasks.job_run", job_id, task_name=f"job-{job_id}")
+    # Stamp first: a fast worker may start the job before async_task returns.
     Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
+    async_task("generation.tasks.job_run", job_id, task_name=f"job-{job_id}")
 
 
 def job_cancel(*, job: Job, by: User) -> bool:
