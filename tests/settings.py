@@ -11,14 +11,14 @@ import tempfile
 
 os.environ.setdefault("SORA_DATA_DIR", tempfile.mkdtemp(prefix="studio-test-"))
 
-from sora_site.settings import *  # noqa: E402,F403
+from sora_site.settings import *  # noqa: F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 
-
 @pytest.mark.django_db
 def test_it_is_public_and_healthy_with_redis_and_a_worker(
     client: Client, settings, redis_url: str

@@ -102,7 +102,11 @@ def test_serve_refuses_a_second_instance_on_the_same_data_dir(tmp_path: Path) ->
         wait_for_http(f"http://127.0.0.1:{port}/healthz", 60, first)
         second = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(free_port())],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert second.returncode != 0
         assert "already running" in second.stderr

@@ -27,7 +27,11 @@ def run_manage(tmp_path: Path, *args: str, **env_vars: str) -> subprocess.Comple
     env.update(env_vars)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -74,7 +78,14 @@ def test_embedded_default_keeps_all_state_in_the_data_dir(tmp_path: Path) -> Non
     data_dir = tmp_path / "var"
     assert (data_dir / "db.sqlite3").exists()
     assert len((data_dir / "secret_key").read_text()) >= 50
-    again = run_manage(tmp_path, "shell", "-v", "0", "-c", "from django.conf import settings; print(settings.SECRET_KEY)")
+    again = run_manage(
+        tmp_path,
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+    )
     assert again.stdout.strip() == (data_dir / "secret_key").read_text().strip()
 
 
