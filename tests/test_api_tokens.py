@@ -21,7 +21,10 @@ def bearer(raw: str) -> dict[str, str]:
 def submit(client: Client, raw: str, **body: object):
     payload = {"prompt": "a kite over dunes", "steps": 2, **body}
     return client.post(
-        "/api/v1/jobs", data=json.dumps(payload), content_type="application/json", headers=bearer(raw)
+        "/api/v1/jobs",
+        data=json.dumps(payload),
+        content_type="application/json",
+        headers=bearer(raw),
     )
 
 

@@ -1,0 +1,80 @@
+"""Reads the review pages reuse: the queue, a submitter's history, highlighted text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Count, QuerySet
+
+from moderation.models import Report, ReviewStatus, Screening
+
+HISTORY_LIMIT = 10
+
+
+def review_queue() -> QuerySet[Screening]:
+    """Held texts, oldest first: the one waiting longest is decided first."""
+    return (
+        Screening.objects.filter(review_status=ReviewStatus.PENDING)
+        .select_related("submitter")
+        .order_by("created_at", "id")
+    )
+
+
+def report_queue() -> QuerySet[Report]:
+    return (
+        Report.objects.filter(status=Report.Status.OPEN)
+        .select_related("reporter", "subject_owner")
+        .order_by("created_at", "id")
+    )
+
+
+def submitter_history(
+    *, submitter: User | None, exclude_id: int | None = None
+) -> QuerySet[Screening]:
+    if submitter is None:
+        return Screening.objects.none()
+    screenings = Screening.objects.filter(submitter=submitter)
+    if exclude_id is not None:
+        screenings = screenings.exclude(pk=exclude_id)
+    return screenings.order_by("-created_at", "-id")[:HISTORY_LIMIT]
+
+
+def submitter_verdict_counts(*, submitter: User | None) -> dict[str, int]:
+    if submitter is None:
+        return {}
+    rows = Screening.objects.filter(submitter=submitter).values("verdict").annotate(n=Count("id"))
+    return {row["verdict"]: row["n"] for row in rows}
+
+
+def reports_on_subject(*, subject_type: str, subject_id: int) -> QuerySet[Report]:
+    return Report.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related(
+        "reporter"
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    highlighted: bool
+    label: str = ""
+
+
+def highlighted_segments(screening: Screening) -> list[Segment]:
+    """The original text cut into plain and matched pieces (templates escape each)."""
+    spans = sorted(
+        (int(m["start"]), int(m["end"]), str(m.get("category", ""))) for m in screening.matches
+    )
+    segments: list[Segment] = []
+    cursor = 0
+    for start, end, label in spans:
+        start = max(start, cursor)  # overlapping matches are merged into the first
+        if end <= start:
+            continue
+        if start > cursor:
+            segments.append(Segment(screening.text[cursor:start], False))
+        segments.append(Segment(screening.text[start:end], True, label))
+        cursor = end
+    if cursor < len(screening.text):
+        segments.append(Segment(screening.text[cursor:], False))
+    return segments

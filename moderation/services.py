@@ -1,0 +1,340 @@
+"""Writes for moderation: screen a text, decide a held review, handle reports.
+
+Every status change is one conditional UPDATE (two moderators clicking at once
+cannot both decide), every human decision writes an audit event, and every
+decision other apps act on is announced by a signal sent on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.http import HttpRequest
+from django.utils import timezone
+
+from access.audit import audit_record
+from moderation import signals
+from moderation.categories import category_label, public_reason
+from moderation.classifiers import ClassifierResult, classifiers_run
+from moderation.models import Report, ReviewStatus, Rule, Screening, Verdict
+from moderation.normalise import normalise
+from moderation.rules import Match, matches_find
+
+_VERB: dict[str, str] = {ReviewStatus.APPROVED: "approve", ReviewStatus.REJECTED: "reject"}
+SEVERITY = {Verdict.ALLOW: 0, Verdict.FLAG: 1, Verdict.BLOCK: 2}
+
+
+@dataclass
+class Assessment:
+    """A verdict before it is stored (the eval command uses it without writing)."""
+
+    verdict: str
+    category: str
+    normalised: str
+    matches: list[Match] = field(default_factory=list)
+    classifiers: list[ClassifierResult] = field(default_factory=list)
+
+
+def _strongest(candidates: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """The most severe (verdict, category); the first one wins a tie."""
+    best = (Verdict.ALLOW.value, "")
+    for verdict, category in candidates:
+        if SEVERITY[Verdict(verdict)] > SEVERITY[Verdict(best[0])]:
+            best = (verdict, category)
+    return best
+
+
+def screen_assess(*, text: str) -> Assessment:
+    """Rules and classifiers combined: the strictest of them decides."""
+    normalised = normalise(text)
+    matches = matches_find(normalised=normalised, rules=Rule.objects.filter(enabled=True))
+    results = classifiers_run(text=text, normalised=normalised.text)
+    verdict, category = _strongest(
+        [(m.action, m.category) for m in matches] + [r.verdict() for r in results]
+    )
+    return Assessment(verdict, category, normalised.text, matches, results)
+
+
+def screen_text(
+    *, text: str, submitter: User | None, subject_type: str, subject_id: int
+) -> Screening:
+    """Screen, store and return the verdict. A flagged text waits in the review queue."""
+    assessment = screen_assess(text=text)
+    screening = Screening.objects.create(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        submitter=submitter,
+        text=text,
+        normalised=assessment.normalised,
+        verdict=assessment.verdict,
+        category=assessment.category,
+        public_category=category_label(assessment.category) if assessment.category else "",
+        public_reason=public_reason(verdict=assessment.verdict, code=assessment.category),
+        matches=[m.as_json() for m in assessment.matches],
+        classifier_scores={
+            r.name: ({"error": r.error} if r.error else r.scores) for r in assessment.classifiers
+        },
+        review_status=(
+            ReviewStatus.PENDING if assessment.verdict == Verdict.FLAG else ReviewStatus.NONE
+        ),
+    )
+    if screening.verdict != Verdict.ALLOW:
+        _audit_screening(screening)
+    return screening
+
+
+def _audit_screening(screening: Screening) -> None:
+    audit_record(
+        action=f"moderation.screen.{screening.verdict}",
+        actor=None,
+        target=screening.subject,
+        details={
+            "screening": screening.pk,
+            "category": screening.category,
+            "rules": sorted({m["rule_id"] for m in screening.matches}),
+        },
+    )
+
+
+def _send_on_commit(signal: Signal, sender: type, **kwargs: Any) -> None:
+    """Receivers act on committed decisions only (a rolled-back one never happened)."""
+    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs))
+
+
+def _review_decide(
+    *,
+    screening: Screening,
+    moderator: User,
+    status: str,
+    reason: str,
+    request: HttpRequest | None,
+) -> bool:
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Screening.objects.filter(
+            pk=screening.pk, review_status=ReviewStatus.PENDING
+        ).update(review_status=status, reviewed_by=moderator, reviewed_at=now, review_reason=reason)
+        if not moved:
+            return False
+        screening.review_status, screening.reviewed_by = status, moderator  # type: ignore[assignment]
+        screening.reviewed_at, screening.review_reason = now, reason
+        audit_record(
+            action=f"moderation.review.{_VERB[status]}",
+            actor=moderator,
+            target=screening.subject,
+            request=request,
+            details={"screening": screening.pk, "reason": reason},
+        )
+        signal = (
+            signals.subject_approved
+            if status == ReviewStatus.APPROVED
+            else signals.subject_rejected
+        )
+        _send_on_commit(
+            signal,
+            Screening,
+            subject_type=screening.subject_type,
+            subject_id=screening.subject_id,
+            screening=screening,
+            moderator=moderator,
+            reason=reason,
+        )
+    return True
+
+
+def review_approve(
+    *,
+    screening: Screening,
+    moderator: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
+    """Approve a held text; False if someone already decided it."""
+    return _review_decide(
+        screening=screening,
+        moderator=moderator,
+        status=ReviewStatus.APPROVED,
+        reason=reason,
+        request=request,
+    )
+
+
+def review_reject(
+    *,
+    screening: Screening,
+    moderator: User,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Reject a held text; the reason is shown to the artist. False if already decided."""
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason the artist can read.")
+    return _review_decide(
+        screening=screening,
+        moderator=moderator,
+        status=ReviewStatus.REJECTED,
+        reason=reason.strip(),
+        request=request,
+    )
+
+
+def reviews_decide(
+    *,
+    screenings: Iterable[Screening],
+    moderator: User,
+    approve: bool,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> int:
+    """Bulk approve or reject; returns how many this call decided (others were already)."""
+    decide = review_approve if approve else review_reject
+    return sum(
+        decide(screening=s, moderator=moderator, reason=reason, request=request) for s in screenings
+    )
+
+
+def screenings_cancel(*, subject_type: str, subject_ids: list[int]) -> int:
+    """Take withdrawn subjects (cancelled jobs, revoked people) out of the review queue."""
+    return Screening.objects.filter(
+        subject_type=subject_type, subject_id__in=subject_ids, review_status=ReviewStatus.PENDING
+    ).update(review_status=ReviewStatus.WITHDRAWN, reviewed_at=timezone.now())
+
+
+def report_create(
+    *,
+    reporter: User | AnonymousUser,
+    subject_type: str,
+    subject_id: int,
+    reason: str,
+    subject_owner: User | None = None,
+    subject_text: str = "",
+) -> Report:
+    """File a report; a second open report by the same person returns the first."""
+    if not reporter.is_authenticated:
+        raise PermissionError("Only signed-in people can report")
+    existing = Report.objects.filter(
+        reporter=reporter, subject_type=subject_type, subject_id=subject_id, status="open"
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                reporter=reporter,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                reason=reason.strip()[:2000],
+                subject_owner=subject_owner,
+                subject_text=subject_text,
+            )
+    except IntegrityError:  # the same person reported twice at the same instant
+        return Report.objects.get(
+            reporter=reporter, subject_type=subject_type, subject_id=subject_id, status="open"
+        )
+    audit_record(
+        action="moderation.report.create",
+        actor=reporter,
+        target=report.subject,
+        details={"report": report.pk},
+    )
+    return report
+
+
+def _report_decide(
+    *,
+    report: Report,
+    moderator: User,
+    status: str,
+    allowed_from: set[str],
+    reason: str,
+    request: HttpRequest | None,
+    signal: Signal | None,
+) -> bool:
+    """Decide a report, and with it every other report still open on the same subject."""
+    with transaction.atomic():
+        now = timezone.now()
+        decided = {
+            "status": status,
+            "decided_by": moderator,
+            "decided_at": now,
+            "decision_reason": reason,
+        }
+        if not Report.objects.filter(pk=report.pk, status__in=allowed_from).update(**decided):
+            return False
+        Report.objects.filter(
+            subject_type=report.subject_type, subject_id=report.subject_id, status="open"
+        ).update(**decided)
+        report.status, report.decided_by, report.decided_at = status, moderator, now
+        report.decision_reason = reason
+        audit_record(
+            action=f"moderation.report.{status}",
+            actor=moderator,
+            target=report.subject,
+            request=request,
+            details={"report": report.pk, "reason": reason},
+        )
+        if signal is not None:
+            _send_on_commit(
+                signal,
+                Report,
+                subject_type=report.subject_type,
+                subject_id=report.subject_id,
+                report=report,
+                moderator=moderator,
+                reason=reason,
+            )
+    return True
+
+
+def report_hide(
+    *, report: Report, moderator: User, reason: str, request: HttpRequest | None = None
+) -> bool:
+    """Hide the subject from the community; its owner keeps it, marked hidden."""
+    return _report_decide(
+        report=report,
+        moderator=moderator,
+        status=Report.Status.HIDDEN,
+        allowed_from={Report.Status.OPEN},
+        reason=reason,
+        request=request,
+        signal=signals.subject_hidden,
+    )
+
+
+def report_remove(
+    *, report: Report, moderator: User, reason: str, request: HttpRequest | None = None
+) -> bool:
+    """Remove the subject. A report already hidden can still be escalated to removal."""
+    return _report_decide(
+        report=report,
+        moderator=moderator,
+        status=Report.Status.REMOVED,
+        allowed_from={Report.Status.OPEN, Report.Status.HIDDEN},
+        reason=reason,
+        request=request,
+        signal=signals.subject_removed,
+    )
+
+
+def report_dismiss(
+    *,
+    report: Report,
+    moderator: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> bool:
+    """Close the report with no action on the subject (nothing is announced)."""
+    return _report_decide(
+        report=report,
+        moderator=moderator,
+        status=Report.Status.DISMISSED,
+        allowed_from={Report.Status.OPEN},
+        reason=reason,
+        request=request,
+        signal=None,
+    )

@@ -1,0 +1,8 @@
+"""Decisions moderation announces; higher apps (generation) act on them."""
+
+from django.dispatch import Signal
+
+subject_approved = Signal()  # subject_type, subject_id, screening, moderator, reason
+subject_rejected = Signal()  # subject_type, subject_id, screening, moderator, reason
+subject_hidden = Signal()  # subject_type, subject_id, report, moderator, reason
+subject_removed = Signal()  # subject_type, subject_id, report, moderator, reason
