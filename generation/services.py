@@ -71,6 +71,8 @@ def job_submit(*, owner: User, submission: Submission) -> list[Job]:
         ]
         for job in jobs:
             job_screen(job=job)
+    for job in jobs:
+        job.refresh_from_db()  # screening moved them with conditional UPDATEs
     return jobs
 
 
