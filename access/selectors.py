@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -148,3 +148,13 @@ DB_SESSION_ENGINES = {
     "django.contrib.sessions.backends.db",
     "django.contrib.sessions.backends.cached_db",
 }
+
+
+def site_paused_condition() -> Exists:
+    """True while the studio is paused, as a query condition.
+
+    Other apps put it inside their own conditional UPDATE (the worker's claim), so
+    the database decides at that instant and no cached copy can let work start
+    during a pause.
+    """
+    return Exists(SiteState.objects.filter(paused=True))

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from access.selectors import site_state
+from access.selectors import site_paused_condition, site_state
 from generation.health import model_state_record
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
@@ -47,11 +47,15 @@ def lease_deadline() -> datetime:
 
 
 def job_claim(*, job_id: int, worker: str) -> bool:
-    """queued -> running with a fresh lease, counting the attempt on the Job itself."""
+    """queued -> running with a fresh lease, counting the attempt on the Job itself.
+
+    Refused inside the same UPDATE while the studio is paused: a worker's cached
+    site state may be up to a second old, the database is not."""
     return job_move(
         job_id=job_id,
         to=JobStatus.RUNNING,
         allowed_from={JobStatus.QUEUED},
+        conditions=(~site_paused_condition(),),
         lease_owner=worker,
         lease_expires_at=lease_deadline(),
         attempts=F("attempts") + 1,

@@ -67,13 +67,14 @@ def job_move(
     to: str,
     allowed_from: set[str] | frozenset[str] | None = None,
     where: dict[str, Any] | None = None,
+    conditions: tuple[Any, ...] = (),
     **fields: Any,
 ) -> bool:
     """Move a job to `to` if it is in an allowed source state (and matches `where`,
-    e.g. still leased by this worker). Returns whether it moved."""
+    e.g. still leased by this worker, and any extra `conditions`). Returns whether it moved."""
     sources = sources_for(to, allowed_from)
     updates = {**_timestamp_fields(to), **fields, "status": to}
-    matching = Job.objects.filter(pk=job_id, status__in=sources, **(where or {}))
+    matching = Job.objects.filter(*conditions, pk=job_id, status__in=sources, **(where or {}))
     moved = matching.update(**updates) == 1
     if moved:
         from generation.progress import job_broadcast

@@ -154,7 +154,15 @@ CACHES = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 500, "expiry": 60, "group_expiry": 3600},
+        "CONFIG": {
+            # redis-py 8 reads with a 5 s socket timeout by default, the same as
+            # channels-redis's 5 s blocking pop: every idle consumer then crashed
+            # and reconnected, dropping messages sent meanwhile. Read longer.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+            "capacity": 500,
+            "expiry": 60,
+            "group_expiry": 3600,
+        },
     }
 }
 

@@ -99,3 +99,15 @@ def test_resuming_requeues_paused_and_queued_jobs_in_their_original_order(
 
     assert enqueued == [first.pk, second.pk, third.pk]
     assert set(Job.objects.values_list("status", flat=True)) == {S.QUEUED}
+
+
+def test_no_worker_starts_a_job_during_a_pause_even_with_a_stale_cached_state(alice) -> None:
+    from access.models import SiteState
+    from access.selectors import site_state
+
+    job = make_job(alice, status=S.QUEUED)
+    assert site_state().paused is False  # this process now caches "running" for 1 s
+    SiteState.objects.update_or_create(pk=1, defaults={"paused": True, "reason": "x"})
+    assert site_state().paused is False, "the cached copy is still stale"
+    assert tasks.job_claim(job_id=job.pk, worker="w:1") is False
+    assert Job.objects.get(pk=job.pk).status == S.QUEUED
