@@ -130,7 +130,7 @@ def job_screen(*, job: Job) -> str:
 
 
 def job_queue(
-    *, job_id: int, allowed_from: set[str], where: dict[str, object] | None = None, **fields: object
+    *, job_id: int, allowed_from: set[str], where: dict[str, Any] | None = None, **fields: Any
 ) -> bool:
     """Move a job to `queued` and hand it to the worker queue once committed."""
     moved = job_move(

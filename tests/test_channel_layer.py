@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from channels.layers import get_channel_layer
@@ -14,16 +15,15 @@ pytestmark = pytest.mark.slow
 
 
 def test_an_idle_receive_outlives_the_blocking_pop_timeout(redis_url: str, settings) -> None:
-    config = dict(site_settings.CHANNEL_LAYERS["default"]["CONFIG"])
+    site_layer: dict[str, Any] = site_settings.CHANNEL_LAYERS["default"]
+    config: dict[str, Any] = dict(site_layer["CONFIG"])
     config["hosts"] = [{**config["hosts"][0], "address": redis_url}]
-    settings.CHANNEL_LAYERS = {
-        "default": {**site_settings.CHANNEL_LAYERS["default"], "CONFIG": config}
-    }
+    settings.CHANNEL_LAYERS = {"default": {**site_layer, "CONFIG": config}}
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
     layer = get_channel_layer()
-    assert django_settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis")
+    assert str(django_settings.CHANNEL_LAYERS["default"]["BACKEND"]).startswith("channels_redis")
 
     async def scenario() -> dict:
         channel = await layer.new_channel()
