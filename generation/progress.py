@@ -10,6 +10,7 @@ import logging
 import time
 from typing import Any
 
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -108,6 +109,8 @@ def group_send(group: str, message: dict[str, Any]) -> None:
         return
     try:
         async_to_sync(layer.group_send)(group, message)
+    except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+        log.warning("Open pages of %s were not told (Redis unreachable: %s)", group, exc)
     except Exception:
         log.exception("Could not send a live update to %s", group)
 

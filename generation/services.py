@@ -145,13 +145,23 @@ def _enqueue_on_commit(job_id: int) -> None:
     transaction.on_commit(lambda: job_enqueue(job_id=job_id))
 
 
-def job_enqueue(*, job_id: int) -> None:
-    """Put the job on the django-q2 queue. Harmless if done twice: claims are conditional."""
+def job_enqueue(*, job_id: int) -> bool:
+    """Put the job on the django-q2 queue. Harmless if done twice: claims are conditional.
+
+    If the broker is unreachable the job stays `queued` with no enqueue stamp, and the
+    periodic sweep (tasks.jobs_redeliver) hands it to the workers once Redis is back.
+    """
     from django_q.tasks import async_task
 
     # Stamp first: a fast worker may start the job before async_task returns.
     Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    async_task("generation.tasks.job_run", job_id, task_name=f"job-{job_id}")
+    try:
+        async_task("generation.tasks.job_run", job_id, task_name=f"job-{job_id}")
+    except Exception as exc:  # the queue is down: keep the job, say so, retry later
+        Job.objects.filter(pk=job_id).update(enqueued_at=None)
+        log.warning("Job %s stays queued: the task queue is unreachable (%s)", job_id, exc)
+        return False
+    return True
 
 
 def job_cancel(*, job: Job, by: User) -> bool:

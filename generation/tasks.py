@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from access.selectors import site_paused_condition, site_state
@@ -264,4 +264,31 @@ def jobs_sweep() -> dict[str, int]:
                 counts["requeued"] += job_queue(
                     job_id=job.pk, allowed_from={JobStatus.RUNNING}, where=still_expired
                 )
+    counts["redelivered"] = jobs_redeliver()
     return counts
+
+
+def jobs_redeliver() -> int:
+    """Periodic: hand queued jobs whose task never reached, or fell out of, the queue
+    back to the workers, in order.
+
+    Only when the broker's queue is empty (so nothing waiting there could still be
+    theirs) and the job was not enqueued in the last JOB_REDELIVER_SECONDS. A job
+    enqueued twice is harmless: the second claim finds it no longer queued.
+    """
+    from django_q.brokers import get_broker
+
+    from generation.services import job_enqueue
+
+    try:
+        if get_broker().queue_size():
+            return 0
+    except Exception as exc:  # the queue is down: nothing can be handed over now
+        log.warning("Cannot look at the task queue (%s); queued jobs wait for it", exc)
+        return 0
+    stale = timezone.now() - timedelta(seconds=settings.JOB_REDELIVER_SECONDS)
+    lost = Job.objects.filter(status=JobStatus.QUEUED).filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+    )
+    in_order = lost.order_by("queued_at", "pk").values_list("pk", flat=True)
+    return sum(job_enqueue(job_id=pk) for pk in in_order)

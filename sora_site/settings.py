@@ -297,6 +297,7 @@ GENERATION_MAX_GUIDANCE = env_float("GENERATION_MAX_GUIDANCE", 20.0, minimum=0)
 GENERATION_MAX_VARIATIONS = env_int("GENERATION_MAX_VARIATIONS", 4, minimum=1)
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30, minimum=5)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+JOB_REDELIVER_SECONDS = env_int("JOB_REDELIVER_SECONDS", 120, minimum=10)
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
