@@ -11,6 +11,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from generation.params import GenerationParams
+
 
 class JobStatus(models.TextChoices):
     SCREENING = "screening", "Screening"
@@ -92,6 +94,20 @@ class Job(models.Model):
     @property
     def duration_seconds(self) -> float:
         return self.num_frames / self.fps if self.fps else 0.0
+
+    def params(self) -> GenerationParams:
+        """The pipeline parameters this job runs with (and a remix starts from)."""
+        return GenerationParams(
+            prompt=self.prompt,
+            negative_prompt=self.negative_prompt,
+            num_frames=self.num_frames,
+            width=self.width,
+            height=self.height,
+            steps=self.steps,
+            guidance=self.guidance,
+            seed=self.seed,
+            fps=self.fps,
+        )
 
 
 def video_upload_path(instance: Video, filename: str) -> str:

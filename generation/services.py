@@ -189,17 +189,7 @@ def video_share_set(*, video: Video, by: User, shared: bool) -> None:
 
 def remix_params(job: Job) -> GenerationParams:
     """The same settings as `job`, as a starting point for a new submission."""
-    return GenerationParams(
-        prompt=job.prompt,
-        negative_prompt=job.negative_prompt,
-        num_frames=job.num_frames,
-        width=job.width,
-        height=job.height,
-        steps=job.steps,
-        guidance=job.guidance,
-        seed=job.seed,
-        fps=job.fps,
-    )
+    return job.params()
 
 
 def submission_fit(

@@ -159,20 +159,8 @@ def _job_execute(job: Job, worker: str) -> str:
 
 def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
     from generation.backends import run_pipeline
-    from generation.params import GenerationParams
 
-    params = GenerationParams(
-        prompt=job.prompt,
-        negative_prompt=job.negative_prompt,
-        num_frames=job.num_frames,
-        width=job.width,
-        height=job.height,
-        steps=job.steps,
-        guidance=job.guidance,
-        seed=job.seed,
-        fps=job.fps,
-    )
-    return run_pipeline(model=model, params=params, on_step=reporter)
+    return run_pipeline(model=model, params=job.params(), on_step=reporter)
 
 
 def _video_store(
