@@ -10,6 +10,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings as django_settings
 
 from sora_site import settings as site_settings
+from tests.services import run_coroutine
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +35,6 @@ def test_an_idle_receive_outlives_the_blocking_pop_timeout(redis_url: str, setti
         return await asyncio.wait_for(receiving, timeout=5)
 
     try:
-        assert asyncio.run(scenario()) == {"type": "ping"}
+        assert run_coroutine(scenario()) == {"type": "ping"}
     finally:
         channel_layers.backends.clear()

@@ -23,7 +23,14 @@ from django.test import Client
 from websockets.typing import Origin
 
 from access.services import person_revoke
-from tests.services import ROOT, free_port, stop_process, subprocess_env, wait_for_http
+from tests.services import (
+    ROOT,
+    free_port,
+    run_coroutine,
+    stop_process,
+    subprocess_env,
+    wait_for_http,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +105,7 @@ def test_a_revoked_persons_open_socket_closes_within_a_second(
         )
         return revoked_at, await watcher
 
-    revoked_at, (closed_at, code, messages) = asyncio.run(scenario())
+    revoked_at, (closed_at, code, messages) = run_coroutine(scenario())
     assert code == 4403
     assert {"type": "revoked", "message": "Your access to this studio was revoked."} in messages
     assert closed_at - revoked_at < 1.0, f"socket closed {closed_at - revoked_at:.2f} s later"
