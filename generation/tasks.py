@@ -261,8 +261,9 @@ def jobs_redeliver() -> int:
     back to the workers, in order.
 
     Only when the broker's queue is empty (so nothing waiting there could still be
-    theirs) and the job was not enqueued in the last JOB_REDELIVER_SECONDS. A job
-    enqueued twice is harmless: the second claim finds it no longer queued.
+    theirs) and the job was neither queued nor enqueued in the last
+    JOB_REDELIVER_SECONDS. A job enqueued twice is harmless: the second claim finds
+    it no longer queued.
     """
     from django_q.brokers import get_broker
 
@@ -275,7 +276,8 @@ def jobs_redeliver() -> int:
         log.warning("Cannot look at the task queue (%s); queued jobs wait for it", exc)
         return 0
     stale = timezone.now() - timedelta(seconds=settings.JOB_REDELIVER_SECONDS)
-    lost = Job.objects.filter(status=JobStatus.QUEUED).filter(
+    # Jobs queued only just now may still have their enqueue waiting on a commit.
+    lost = Job.objects.filter(status=JobStatus.QUEUED, status_changed_at__lt=stale).filter(
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
     )
     in_order = lost.order_by("queued_at", "pk").values_list("pk", flat=True)

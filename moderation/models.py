@@ -44,8 +44,9 @@ class Rule(models.Model):
         WORD = "word", "Whole word"
         SUBSTRING = "substring", "Anywhere (substring)"
 
-    pattern = models.CharField(
-        max_length=500,
+    # Text, not a bounded CharField: real-world regexes (word lists, proximity
+    # patterns) grow past any fixed length, and PostgreSQL enforces one.
+    pattern = models.TextField(
         help_text=(
             "A term is written naturally and normalised like the prompt. A regular "
             "expression is matched against the normalised prompt: lowercase ASCII, "

@@ -40,6 +40,7 @@ def test_the_sweep_hands_lost_queued_jobs_back_in_order(alice, real_queue: str) 
     older = make_job(alice, queued_at=timezone.now() - timedelta(minutes=2))
     newer = make_job(alice)  # never enqueued: its task was lost
     stale = timezone.now() - timedelta(minutes=10)
+    Job.objects.update(status_changed_at=stale)  # both have waited in the queue a while
     Job.objects.filter(pk=older.pk).update(enqueued_at=stale)
     assert tasks.jobs_redeliver() == 2
     broker = get_broker()
@@ -60,8 +61,12 @@ def queued_job_ids(broker) -> list[int]:
     return ids
 
 
-def test_recently_enqueued_jobs_are_not_redelivered(alice, real_queue: str) -> None:
-    job = make_job(alice)
-    Job.objects.filter(pk=job.pk).update(enqueued_at=timezone.now())
+def test_recently_queued_or_enqueued_jobs_are_not_redelivered(alice, real_queue: str) -> None:
+    stale = timezone.now() - timedelta(minutes=10)
+    enqueued_just_now = make_job(alice)
+    Job.objects.filter(pk=enqueued_just_now.pk).update(
+        status_changed_at=stale, enqueued_at=timezone.now()
+    )
+    make_job(alice)  # queued just now: its enqueue may still be waiting on a commit
     assert tasks.jobs_redeliver() == 0
     assert redis.Redis.from_url(real_queue).dbsize() == 0

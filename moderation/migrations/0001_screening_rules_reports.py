@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='Rule',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pattern', models.CharField(help_text="A term is written naturally and normalised like the prompt. A regular expression is matched against the normalised prompt: lowercase ASCII, accents removed, repeated letters collapsed to one (write 'kil' for 'kill').", max_length=500)),
+                ('pattern', models.TextField(help_text="A term is written naturally and normalised like the prompt. A regular expression is matched against the normalised prompt: lowercase ASCII, accents removed, repeated letters collapsed to one (write 'kil' for 'kill').")),
                 ('kind', models.CharField(choices=[('term', 'Term'), ('regex', 'Regular expression')], default='term', max_length=8)),
                 ('scope', models.CharField(choices=[('word', 'Whole word'), ('substring', 'Anywhere (substring)')], default='word', max_length=12)),
                 ('category', models.CharField(choices=[('minors_sexual', 'Sexual content involving minors'), ('sexual_violence', 'Sexual violence'), ('real_people_sexual', 'Sexual content depicting real people'), ('sexual_explicit', 'Explicit sexual content'), ('gore', 'Graphic gore'), ('extremism', 'Extremist propaganda'), ('self_harm', 'Self-harm'), ('mass_violence', 'Glorification of mass violence'), ('other', 'Other')], max_length=32)),
