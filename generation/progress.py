@@ -80,6 +80,25 @@ def video_payload(job: Job) -> dict[str, Any] | None:
     }
 
 
+# Jobs whose progress bar means something: waiting for, on, or taken off a GPU.
+BAR_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED})
+
+
+def phase_text(job: Job, total: int) -> str:
+    """One line saying what an active job is doing now; empty once it has ended."""
+    if job.status == JobStatus.RUNNING:
+        if job.progress_step <= 0:
+            return "Starting: loading the model and reading the prompt…"
+        if job.progress_step >= total:
+            return "Encoding the video…"
+        return f"Step {job.progress_step} of {total}"
+    return {
+        JobStatus.SCREENING: "Checking the prompt…",
+        JobStatus.QUEUED: "Waiting for a GPU",
+        JobStatus.PAUSED: "Paused with the studio: it runs again when the studio resumes.",
+    }.get(JobStatus(job.status), "")
+
+
 def job_snapshot(job: Job) -> dict[str, Any]:
     position = queue_position(job)
     total = job.progress_total or job.steps
@@ -90,6 +109,8 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "step": job.progress_step,
         "steps": total,
         "progress": round(job.progress_step / total, 4) if total else 0.0,
+        "phase": phase_text(job, total),
+        "show_bar": job.status in BAR_STATUSES,
         "queue_position": position,
         "eta_seconds": eta_seconds(job, position),
         "error": job.error,

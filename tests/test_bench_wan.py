@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -52,7 +53,7 @@ def test_shrunk_run_on_cpu_times_every_stage(tmp_path: Path) -> None:
 def test_cast_keeps_wan_float32_modules() -> None:
     shape = {**wan_1_3b.TRANSFORMER_SHAPE, "num_layers": 1, "ffn_dim": 32}
     shape.update(num_attention_heads=2, attention_head_dim=8, text_dim=16)
-    transformer = WanTransformer3DModel(**shape)
+    transformer: Any = WanTransformer3DModel(**shape)
     wan_1_3b.cast_keeping_float32_modules(transformer, torch.bfloat16)
     dtypes = {name: p.dtype for name, p in transformer.named_parameters()}
     assert dtypes["scale_shift_table"] == torch.float32

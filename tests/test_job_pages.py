@@ -39,8 +39,8 @@ def test_the_owner_sees_prompt_status_progress_and_cancel(alice) -> None:
     assert response.status_code == 200
     assert "a koi pond in the rain" in page
     assert '<span class="badge running" data-field="status">Running</span>' in page
-    assert '<div class="progress" data-show-when="active"><div class="bar w-10"' in page
-    assert 'Step <span data-field="step">2</span> of <span data-field="steps">4</span>' in page
+    assert '<div class="progress" data-field="bar-track"><div class="bar w-10"' in page
+    assert '<span data-field="phase">Step 2 of 4</span>' in page
     assert reverse("job_cancel", args=[job.pk]) in page
     assert "js/live.js" in page
 
@@ -57,6 +57,7 @@ def test_a_held_job_says_it_is_held_with_the_public_category(alice) -> None:
     job = make_job(alice, status=JobStatus.HELD, moderation_category="Real people")
     page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "Held for review: Real people" in page
+    assert '<div class="progress hidden" data-field="bar-track">' in page  # no empty bar
 
 
 def test_a_rejected_job_shows_the_reason(alice) -> None:
@@ -196,3 +197,28 @@ def test_a_submitted_prompt_ends_as_a_playable_video_on_its_page(
     video = client.get(media, HTTP_RANGE="bytes=0-7")
     assert video.status_code == 206
     assert body(video)[4:8] == b"ftyp"  # an MP4 header
+
+
+@pytest.mark.parametrize(
+    ("status", "step", "phase", "show_bar"),
+    [
+        (JobStatus.SCREENING, 0, "Checking the prompt…", False),
+        (JobStatus.HELD, 0, "", False),  # the moderation notice says it instead
+        (JobStatus.QUEUED, 0, "Waiting for a GPU", True),
+        (JobStatus.RUNNING, 0, "Starting: loading the model and reading the prompt…", True),
+        (JobStatus.RUNNING, 3, "Step 3 of 4", True),
+        (JobStatus.RUNNING, 4, "Encoding the video…", True),
+        (
+            JobStatus.PAUSED,
+            2,
+            "Paused with the studio: it runs again when the studio resumes.",
+            True,
+        ),
+        (JobStatus.SUCCEEDED, 4, "", False),
+        (JobStatus.CANCELLED, 1, "", False),
+    ],
+)
+def test_the_snapshot_says_what_the_job_is_doing(alice, status, step, phase, show_bar) -> None:
+    job = make_job(alice, status=status, steps=4, progress_step=step)
+    snapshot = client_for(alice).get(reverse("job_status", args=[job.pk])).json()
+    assert (snapshot["phase"], snapshot["show_bar"]) == (phase, show_bar)

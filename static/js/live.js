@@ -6,7 +6,7 @@
  *   {"type": "site", "site": {...}}      -> #site-banner (shown while paused)
  *   {"type": "revoked", "message": "..."} -> red banner, forms disabled, no reconnect
  * Page hooks: [data-job][data-job-id][data-status][data-status-url] around
- * [data-field=status|bar|step|steps|queue|eta|error|moderation|video|link|video-link]
+ * [data-field=status|bar|bar-track|phase|queue|eta|error|moderation|video|link|video-link]
  * and [data-show-when=active].
  */
 (function () {
@@ -122,8 +122,10 @@
       each(root, '[data-field="bar"]', function (el) {
         el.style.width = Math.round((job.progress || 0) * 100) + "%";
       });
-      setField(root, "step", String(job.step));
-      setField(root, "steps", String(job.steps));
+      setField(root, "phase", job.phase || "");
+      each(root, '[data-field="bar-track"]', function (el) {
+        el.classList.toggle("hidden", !job.show_bar);
+      });
       setField(root, "queue", job.queue_position ? "#" + job.queue_position + " in the queue" : "");
       setField(root, "eta", etaText(job.eta_seconds));
       setField(root, "moderation", moderationText(job));
