@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from moderation.models import Screening
+from moderation.models import Rule, Screening
 from tests.test_moderation_fixtures import only_rules  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,20 @@ def test_it_refuses_a_malformed_line(tmp_path: Path, db: None) -> None:
     source.write_text('{"prompt": "x", "expected": "maybe"}\n', encoding="utf-8")
     with pytest.raises(CommandError, match="expected allow"):
         call_command("moderation_eval", str(source), stdout=StringIO())
+
+
+def test_it_refuses_to_measure_with_no_enabled_rule(tmp_path: Path) -> None:
+    Rule.objects.update(enabled=False)
+    with pytest.raises(CommandError, match="No moderation rule is enabled"):
+        run(tmp_path)
+
+
+def test_an_unmigrated_database_gets_advice_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection.introspection, "table_names", lambda *a, **k: [])
+    with pytest.raises(CommandError, match=r"run `python manage\.py migrate` first"):
+        run(tmp_path)
 
 
 def test_the_shipped_set_is_large_and_labelled() -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
+from moderation.models import Rule
 from moderation.services import screen_assess
 
 VERDICTS = ("allow", "flag", "block")
@@ -65,6 +67,20 @@ def load(path: Path) -> list[dict[str, Any]]:
                 raise CommandError(f"{path}:{number}: needs a prompt and expected allow|flag|block")
             rows.append(row)
     return rows
+
+
+def require_rules() -> None:
+    """Screening reads its rules from the database: an unmigrated one would crash mid-run."""
+    if Rule._meta.db_table not in connection.introspection.table_names():
+        raise CommandError(
+            "This database has no moderation rules: run `python manage.py migrate` first "
+            "(it installs the default rule set)."
+        )
+    if not Rule.objects.filter(enabled=True).exists():
+        raise CommandError(
+            "No moderation rule is enabled, so every prompt would be allowed: enable rules "
+            "in the admin (Moderation → Rules) or re-run `python manage.py migrate`."
+        )
 
 
 def evaluate(row: dict[str, Any]) -> Outcome:
@@ -124,7 +140,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")
-        outcomes = [evaluate(row) for row in load(path)]
+        rows = load(path)
+        require_rules()
+        outcomes = [evaluate(row) for row in rows]
         by_category, by_technique, overall = tallies(outcomes)
         self._table("category", by_category, overall)
         self._table("technique", by_technique, overall)
