@@ -24,5 +24,9 @@ STORAGES = {
 }
 
 # A file, not SQLite's in-memory default, so worker and server subprocesses
-# started by tests see the same test database.
-DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+# started by tests see the same test database. PostgreSQL keeps its own test_ name.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+# Tests run database code in threads (websocket consumers, claim races); a
+# persistent connection there outlives its test and blocks dropping the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -33,12 +33,12 @@ async def connect(cookie: bytes | None = None, origin: tuple[bytes, bytes] | Non
 
 
 async def test_the_owner_receives_status_and_progress_of_their_job() -> None:
-    alice = await sync_to_async(make_user)("alice@example.com")
-    job = await sync_to_async(make_job)(alice, progress_step=2, progress_total=4)
-    communicator, connected = await connect(await sync_to_async(session_cookie_for)(alice))
+    alice = await database_sync_to_async(make_user)("alice@example.com")
+    job = await database_sync_to_async(make_job)(alice, progress_step=2, progress_total=4)
+    communicator, connected = await connect(await database_sync_to_async(session_cookie_for)(alice))
     assert connected
     assert (await communicator.receive_json_from())["type"] == "hello"
-    await sync_to_async(job_broadcast)(job_id=job.pk)
+    await database_sync_to_async(job_broadcast)(job_id=job.pk)
     message = await communicator.receive_json_from(timeout=2)
     assert message["type"] == "job"
     assert message["job"]["id"] == job.pk
@@ -49,13 +49,13 @@ async def test_the_owner_receives_status_and_progress_of_their_job() -> None:
 
 
 async def test_another_artist_receives_nothing_about_it() -> None:
-    alice = await sync_to_async(make_user)("alice@example.com")
-    bob = await sync_to_async(make_user)("bob@example.com")
-    job = await sync_to_async(make_job)(alice)
-    communicator, connected = await connect(await sync_to_async(session_cookie_for)(bob))
+    alice = await database_sync_to_async(make_user)("alice@example.com")
+    bob = await database_sync_to_async(make_user)("bob@example.com")
+    job = await database_sync_to_async(make_job)(alice)
+    communicator, connected = await connect(await database_sync_to_async(session_cookie_for)(bob))
     assert connected
     await communicator.receive_json_from()  # hello
-    await sync_to_async(job_broadcast)(job_id=job.pk)
+    await database_sync_to_async(job_broadcast)(job_id=job.pk)
     assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
 
@@ -66,8 +66,8 @@ async def test_anonymous_visitors_are_refused() -> None:
 
 
 async def test_a_foreign_origin_is_refused_even_with_a_session() -> None:
-    alice = await sync_to_async(make_user)("alice@example.com")
-    cookie = await sync_to_async(session_cookie_for)(alice)
+    alice = await database_sync_to_async(make_user)("alice@example.com")
+    cookie = await database_sync_to_async(session_cookie_for)(alice)
     _, connected = await connect(cookie, origin=(b"origin", b"https://evil.example"))
     assert not connected
     _, connected = await connect(cookie, origin=None)
