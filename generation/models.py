@@ -72,6 +72,9 @@ class Job(models.Model):
     progress_step = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     progress_at = models.DateTimeField(null=True, blank=True)
+    # When step 1 ended: the step pace is measured from here, so the model load and
+    # prompt encoding before it do not inflate the running ETA.
+    first_step_at = models.DateTimeField(null=True, blank=True)
 
     lease_owner = models.CharField(max_length=128, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -53,16 +53,26 @@ def average_job_seconds() -> float | None:
 
 
 def eta_seconds(job: Job, position: int | None) -> float | None:
-    """A rough estimate: recent job durations for queued jobs, step pace when running."""
-    if job.status == JobStatus.RUNNING and job.started_at and job.progress_at and job.progress_step:
-        per_step = (job.progress_at - job.started_at).total_seconds() / job.progress_step
-        return round(per_step * max(0, job.progress_total - job.progress_step), 1)
+    """A rough estimate: recent job durations for queued jobs, step pace when running.
+
+    The pace is measured between step ends, so a model load before step 1 (tens of
+    seconds for a real model) does not multiply into the estimate. Before step 2
+    there is no pace yet, and no estimate."""
+    if job.status == JobStatus.RUNNING:
+        return running_eta_seconds(job)
     if position is not None:
         average = average_job_seconds()
         if average is not None:
             workers = max(1, int(str(settings.Q_CLUSTER.get("workers", 1))))
             return round(average * position / workers, 1)
     return None
+
+
+def running_eta_seconds(job: Job) -> float | None:
+    if job.progress_step < 2 or job.first_step_at is None or job.progress_at is None:
+        return None
+    per_step = (job.progress_at - job.first_step_at).total_seconds() / (job.progress_step - 1)
+    return round(per_step * max(0, job.progress_total - job.progress_step), 1)
 
 
 def video_payload(job: Job) -> dict[str, Any] | None:

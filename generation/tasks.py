@@ -62,6 +62,7 @@ def job_claim(*, job_id: int, worker: str) -> bool:
         progress_step=0,
         progress_total=0,
         progress_at=None,
+        first_step_at=None,
         error="",
     )
 
@@ -73,7 +74,10 @@ def lease_renew(
     cancelled, paused, revoked, or re-queued by the sweep after our lease expired."""
     fields: dict[str, object] = {"lease_expires_at": lease_deadline()}
     if step is not None:
-        fields.update(progress_step=step, progress_total=total, progress_at=timezone.now())
+        now = timezone.now()
+        fields.update(progress_step=step, progress_total=total, progress_at=now)
+        if step == 1:
+            fields["first_step_at"] = now
     updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_owner=worker)
     return updated.update(**fields) == 1
 
