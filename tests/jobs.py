@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from generation.models import Job, JobStatus
@@ -31,3 +33,9 @@ def make_job(owner: User, status: str = JobStatus.QUEUED, **fields: Any) -> Job:
         defaults["queued_at"] = timezone.now()
     defaults.update(fields)
     return Job.objects.create(owner=owner, status=status, **defaults)
+
+
+def csrf_token(client: Client) -> str:
+    """The token a browser would post: the studio's create page sets the cookie."""
+    client.get(reverse("job_create"))
+    return client.cookies["csrftoken"].value

@@ -105,16 +105,18 @@ def invited(staff_user: User) -> InvitedPerson:
     return InvitedPerson(invitation, token)
 
 
+def signed_in_client(user: User | None) -> Client:
+    """A CSRF-enforcing client signed in as `user`; anonymous for None."""
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def client_for(db: None) -> ClientFor:
     """A CSRF-enforcing client signed in as the given person."""
-
-    def make(user: User) -> Client:
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(user)
-        return client
-
-    return make
+    return signed_in_client
 
 
 def form_post(client: Client, url: str, data: dict[str, Any], *, page: str | None = None) -> Any:

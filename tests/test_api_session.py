@@ -11,18 +11,9 @@ from django.urls import reverse
 
 from access.policy import Decision
 from generation.models import Job, JobStatus
-from tests.jobs import make_job, make_user
-from tests.test_media import client_for, make_video
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob@example.com")
+from tests.jobs import make_job
+from tests.people import signed_in_client
+from tests.test_media import make_video
 
 
 def post_json(client: Client, url: str, payload: Any, *, token: bool = True) -> Any:
@@ -39,7 +30,7 @@ def post_json(client: Client, url: str, payload: Any, *, token: bool = True) -> 
 
 def test_creating_a_job_returns_201_with_its_snapshot(alice) -> None:
     response = post_json(
-        client_for(alice),
+        signed_in_client(alice),
         reverse("api_jobs"),
         {"prompt": "a lantern festival", "aspect": "1:1", "num_frames": 10, "seed": 77},
     )
@@ -63,7 +54,9 @@ def test_creating_a_job_returns_201_with_its_snapshot(alice) -> None:
 
 def test_variations_return_one_snapshot_each(alice) -> None:
     response = post_json(
-        client_for(alice), reverse("api_jobs"), {"prompt": "tides", "variations": 2, "seed": None}
+        signed_in_client(alice),
+        reverse("api_jobs"),
+        {"prompt": "tides", "variations": 2, "seed": None},
     )
     assert response.status_code == 201
     seeds = [snapshot["seed"] for snapshot in response.json()["jobs"]]
@@ -73,7 +66,7 @@ def test_variations_return_one_snapshot_each(alice) -> None:
 
 def test_invalid_fields_get_400_with_each_field_named(alice) -> None:
     response = post_json(
-        client_for(alice), reverse("api_jobs"), {"prompt": "", "steps": 0, "guidance": 999}
+        signed_in_client(alice), reverse("api_jobs"), {"prompt": "", "steps": 0, "guidance": 999}
     )
     assert response.status_code == 400
     error = response.json()["error"]
@@ -85,7 +78,7 @@ def test_invalid_fields_get_400_with_each_field_named(alice) -> None:
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]"])
 def test_a_body_that_is_not_a_json_object_gets_400_malformed(alice, body) -> None:
-    response = post_json(client_for(alice), reverse("api_jobs"), body)
+    response = post_json(signed_in_client(alice), reverse("api_jobs"), body)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed"
 
@@ -100,7 +93,7 @@ def test_a_body_that_is_not_a_json_object_gets_400_malformed(alice, body) -> Non
 )
 def test_a_refused_submission_gets_the_decision_code(alice, monkeypatch, decision, status) -> None:
     monkeypatch.setattr("generation.services.generation_decision", lambda user, **kwargs: decision)
-    response = post_json(client_for(alice), reverse("api_jobs"), {"prompt": "a quiet lake"})
+    response = post_json(signed_in_client(alice), reverse("api_jobs"), {"prompt": "a quiet lake"})
     assert response.status_code == status
     assert response.json()["error"] == {"code": decision.code, "message": decision.reason}
     if decision.retry_after:
@@ -109,14 +102,14 @@ def test_a_refused_submission_gets_the_decision_code(alice, monkeypatch, decisio
 
 
 def test_creating_without_a_csrf_token_is_refused(alice) -> None:
-    response = post_json(client_for(alice), reverse("api_jobs"), {"prompt": "x"}, token=False)
+    response = post_json(signed_in_client(alice), reverse("api_jobs"), {"prompt": "x"}, token=False)
     assert response.status_code == 403
     assert Job.objects.count() == 0
 
 
 def test_anonymous_callers_get_401_json_not_a_login_page(alice) -> None:
     job = make_job(alice)
-    client = client_for(None)
+    client = signed_in_client(None)
     for url in (reverse("api_job", args=[job.pk]), reverse("api_videos")):
         response = client.get(url)
         assert response.status_code == 401
@@ -124,14 +117,14 @@ def test_anonymous_callers_get_401_json_not_a_login_page(alice) -> None:
 
 
 def test_anonymous_posts_are_refused(alice) -> None:
-    response = post_json(client_for(None), reverse("api_jobs"), {"prompt": "x"})
+    response = post_json(signed_in_client(None), reverse("api_jobs"), {"prompt": "x"})
     assert response.status_code == 401
     assert Job.objects.count() == 0
 
 
 def test_the_owner_reads_a_job_snapshot(alice) -> None:
     job = make_job(alice, status=JobStatus.RUNNING, progress_step=1, progress_total=4, steps=4)
-    response = client_for(alice).get(reverse("api_job", args=[job.pk]))
+    response = signed_in_client(alice).get(reverse("api_job", args=[job.pk]))
     assert response.status_code == 200
     data = response.json()
     assert (data["id"], data["status"], data["step"], data["steps"], data["progress"]) == (
@@ -145,18 +138,18 @@ def test_the_owner_reads_a_job_snapshot(alice) -> None:
 
 def test_another_artists_job_is_a_json_404(alice, bob) -> None:
     job = make_job(alice)
-    response = client_for(bob).get(reverse("api_job", args=[job.pk]))
+    response = signed_in_client(bob).get(reverse("api_job", args=[job.pk]))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
 def test_the_wrong_method_gets_405_json(alice) -> None:
     job = make_job(alice)
-    response = client_for(alice).get(reverse("api_jobs"))
+    response = signed_in_client(alice).get(reverse("api_jobs"))
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
     assert response["Allow"] == "POST"
-    response = post_json(client_for(alice), reverse("api_job", args=[job.pk]), {})
+    response = post_json(signed_in_client(alice), reverse("api_job", args=[job.pk]), {})
     assert response.status_code == 405
 
 
@@ -166,7 +159,7 @@ def test_videos_lists_only_my_videos_newest_first_with_pages(alice, bob, setting
     second = make_video(alice, prompt="two")
     third = make_video(alice, prompt="three", shared=True)
     make_video(bob, prompt="bob's")
-    client = client_for(alice)
+    client = signed_in_client(alice)
     page1 = client.get(reverse("api_videos")).json()
     assert (page1["count"], page1["pages"], page1["page"]) == (3, 2, 1)
     assert [v["id"] for v in page1["results"]] == [third.pk, second.pk]
@@ -183,5 +176,5 @@ def test_videos_lists_only_my_videos_newest_first_with_pages(alice, bob, setting
 
 def test_a_removed_video_in_the_list_has_no_media_urls(alice) -> None:
     make_video(alice, removed=True, hidden=True)
-    item = client_for(alice).get(reverse("api_videos")).json()["results"][0]
+    item = signed_in_client(alice).get(reverse("api_videos")).json()["results"][0]
     assert (item["removed"], item["url"], item["poster_url"]) == (True, None, None)

@@ -9,23 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from generation.models import Job, JobStatus
-from tests.jobs import make_job, make_user
-from tests.test_media import body, client_for, make_video
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob@example.com")
-
-
-def csrf_token(client) -> str:
-    client.get(reverse("job_create"))
-    return client.cookies["csrftoken"].value
+from tests.jobs import csrf_token, make_job
+from tests.people import signed_in_client
+from tests.test_media import body, make_video
 
 
 def test_the_owner_sees_prompt_status_progress_and_cancel(alice) -> None:
@@ -34,7 +20,7 @@ def test_the_owner_sees_prompt_status_progress_and_cancel(alice) -> None:
     )
     job.progress_total = 4
     job.save(update_fields=["progress_total"])
-    response = client_for(alice).get(reverse("job_detail", args=[job.pk]))
+    response = signed_in_client(alice).get(reverse("job_detail", args=[job.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     assert "a koi pond in the rain" in page
@@ -49,13 +35,13 @@ def test_a_queued_job_shows_its_place_in_the_queue(alice, bob) -> None:
     now = timezone.now()
     make_job(bob, queued_at=now - timedelta(minutes=1))  # ahead of alice
     job = make_job(alice, queued_at=now)
-    page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "#2 in the queue" in page
 
 
 def test_a_held_job_says_it_is_held_with_the_public_category(alice) -> None:
     job = make_job(alice, status=JobStatus.HELD, moderation_category="Real people")
-    page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "Held for review: Real people" in page
     assert '<div class="progress hidden" data-field="bar-track">' in page  # no empty bar
 
@@ -64,7 +50,7 @@ def test_a_rejected_job_shows_the_reason(alice) -> None:
     job = make_job(
         alice, status=JobStatus.REJECTED, moderation_reason="Violent content is not allowed."
     )
-    page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "Rejected: Violent content is not allowed." in page
     assert reverse("job_cancel", args=[job.pk]) in page  # the form exists but is hidden
     assert 'class="inline hidden" data-show-when="active"' in page
@@ -72,13 +58,13 @@ def test_a_rejected_job_shows_the_reason(alice) -> None:
 
 def test_a_failed_job_shows_its_error(alice) -> None:
     job = make_job(alice, status=JobStatus.FAILED, error="The worker ran out of memory.")
-    page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "The worker ran out of memory." in page
 
 
 def test_a_finished_job_shows_the_player_with_its_poster(alice) -> None:
     video = make_video(alice)
-    page = client_for(alice).get(reverse("job_detail", args=[video.job_id])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[video.job_id])).content.decode()
     media = reverse("video_media", args=[video.pk])
     poster = reverse("video_poster", args=[video.pk])
     assert f'poster="{poster}" src="{media}"' in page
@@ -88,13 +74,13 @@ def test_a_finished_job_shows_the_player_with_its_poster(alice) -> None:
 def test_the_job_page_lists_the_adjustments(alice) -> None:
     note = "Frame count 10 was adjusted to 9 (this model needs 4k+1 frames)."
     job = make_job(alice, adjustments=[note])
-    page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert note in page
 
 
 def test_another_artist_gets_404_for_my_job_page_and_status(alice, bob) -> None:
     job = make_job(alice)
-    client = client_for(bob)
+    client = signed_in_client(bob)
     assert client.get(reverse("job_detail", args=[job.pk])).status_code == 404
     assert client.get(reverse("job_status", args=[job.pk])).status_code == 404
 
@@ -102,14 +88,14 @@ def test_another_artist_gets_404_for_my_job_page_and_status(alice, bob) -> None:
 def test_anonymous_visitors_are_sent_to_sign_in(alice) -> None:
     job = make_job(alice)
     for name in ("job_detail", "job_status"):
-        response = client_for(None).get(reverse(name, args=[job.pk]))
+        response = signed_in_client(None).get(reverse(name, args=[job.pk]))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_status_json_is_the_live_snapshot(alice) -> None:
     job = make_job(alice, status=JobStatus.HELD, moderation_category="Real people", seed=99)
-    response = client_for(alice).get(reverse("job_status", args=[job.pk]))
+    response = signed_in_client(alice).get(reverse("job_status", args=[job.pk]))
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
     data = response.json()
@@ -120,14 +106,14 @@ def test_status_json_is_the_live_snapshot(alice) -> None:
 
 def test_status_json_of_a_finished_job_links_the_video(alice) -> None:
     video = make_video(alice)
-    data = client_for(alice).get(reverse("job_status", args=[video.job_id])).json()
+    data = signed_in_client(alice).get(reverse("job_status", args=[video.job_id])).json()
     assert data["video"]["url"] == reverse("video_media", args=[video.pk])
     assert data["video"]["poster_url"] == reverse("video_poster", args=[video.pk])
 
 
 def test_the_owner_can_cancel_an_active_job(alice) -> None:
     job = make_job(alice)
-    client = client_for(alice)
+    client = signed_in_client(alice)
     response = client.post(
         reverse("job_cancel", args=[job.pk]), {"csrfmiddlewaretoken": csrf_token(client)}
     )
@@ -140,7 +126,7 @@ def test_the_owner_can_cancel_an_active_job(alice) -> None:
 
 def test_cancelling_a_finished_job_changes_nothing_and_says_so(alice) -> None:
     video = make_video(alice)
-    client = client_for(alice)
+    client = signed_in_client(alice)
     response = client.post(
         reverse("job_cancel", args=[video.job_id]),
         {"csrfmiddlewaretoken": csrf_token(client)},
@@ -153,7 +139,7 @@ def test_cancelling_a_finished_job_changes_nothing_and_says_so(alice) -> None:
 
 def test_another_artist_cannot_cancel_my_job(alice, bob) -> None:
     job = make_job(alice)
-    client = client_for(bob)
+    client = signed_in_client(bob)
     response = client.post(
         reverse("job_cancel", args=[job.pk]), {"csrfmiddlewaretoken": csrf_token(client)}
     )
@@ -164,7 +150,7 @@ def test_another_artist_cannot_cancel_my_job(alice, bob) -> None:
 
 def test_cancel_needs_a_post_with_a_csrf_token(alice) -> None:
     job = make_job(alice)
-    client = client_for(alice)
+    client = signed_in_client(alice)
     assert client.get(reverse("job_cancel", args=[job.pk])).status_code == 405
     assert client.post(reverse("job_cancel", args=[job.pk])).status_code == 403
     job.refresh_from_db()
@@ -175,7 +161,7 @@ def test_a_submitted_prompt_ends_as_a_playable_video_on_its_page(
     alice, django_capture_on_commit_callbacks
 ) -> None:
     """The whole path with the built-in model: django-q runs the task inline in tests."""
-    client = client_for(alice)
+    client = signed_in_client(alice)
     token = csrf_token(client)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -220,5 +206,5 @@ def test_a_submitted_prompt_ends_as_a_playable_video_on_its_page(
 )
 def test_the_snapshot_says_what_the_job_is_doing(alice, status, step, phase, show_bar) -> None:
     job = make_job(alice, status=status, steps=4, progress_step=step)
-    snapshot = client_for(alice).get(reverse("job_status", args=[job.pk])).json()
+    snapshot = signed_in_client(alice).get(reverse("job_status", args=[job.pk])).json()
     assert (snapshot["phase"], snapshot["show_bar"]) == (phase, show_bar)

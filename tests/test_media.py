@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from generation.media import RangeNotSatisfiable, parse_range
 from generation.models import JobStatus, Video
-from tests.jobs import make_job, make_user
+from tests.jobs import make_job
+from tests.people import signed_in_client
 
 CONTENT = bytes(range(256)) * 4  # 1024 distinct-ish bytes, so slices are checkable
 POSTER = b"\xff\xd8\xff\xe0fake-jpeg"
@@ -53,30 +53,13 @@ def make_video(
     return video
 
 
-def client_for(user: User | None) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def body(response: Any) -> bytes:
     return b"".join(response.streaming_content)
 
 
-@pytest.fixture
-def alice(db):
-    return make_user("alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob@example.com")
-
-
 def test_the_owner_gets_the_whole_video_privately(alice) -> None:
     video = make_video(alice)
-    response = client_for(alice).get(reverse("video_media", args=[video.pk]))
+    response = signed_in_client(alice).get(reverse("video_media", args=[video.pk]))
     assert response.status_code == 200
     assert body(response) == CONTENT
     assert response["Content-Type"] == "video/mp4"
@@ -88,7 +71,7 @@ def test_the_owner_gets_the_whole_video_privately(alice) -> None:
 
 def test_the_poster_is_a_jpeg_for_the_owner(alice) -> None:
     video = make_video(alice)
-    response = client_for(alice).get(reverse("video_poster", args=[video.pk]))
+    response = signed_in_client(alice).get(reverse("video_poster", args=[video.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert body(response) == POSTER
@@ -97,38 +80,38 @@ def test_the_poster_is_a_jpeg_for_the_owner(alice) -> None:
 @pytest.mark.parametrize("name", ["video_media", "video_poster"])
 def test_another_artist_gets_404_for_a_private_video(alice, bob, name) -> None:
     video = make_video(alice)
-    assert client_for(bob).get(reverse(name, args=[video.pk])).status_code == 404
+    assert signed_in_client(bob).get(reverse(name, args=[video.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["video_media", "video_poster"])
 def test_another_artist_may_play_a_shared_video(alice, bob, name) -> None:
     video = make_video(alice, shared=True)
-    assert client_for(bob).get(reverse(name, args=[video.pk])).status_code == 200
+    assert signed_in_client(bob).get(reverse(name, args=[video.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("flag", ["hidden", "removed"])
 def test_a_shared_video_a_moderator_took_down_is_404_for_others(alice, bob, flag) -> None:
     takedown: dict[str, Any] = {flag: True}
     video = make_video(alice, shared=True, **takedown)
-    assert client_for(bob).get(reverse("video_media", args=[video.pk])).status_code == 404
+    assert signed_in_client(bob).get(reverse("video_media", args=[video.pk])).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(alice) -> None:
     video = make_video(alice, shared=True)
-    response = client_for(None).get(reverse("video_media", args=[video.pk]))
+    response = signed_in_client(None).get(reverse("video_media", args=[video.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_a_removed_video_is_not_playable_even_by_its_owner(alice) -> None:
     video = make_video(alice, removed=True, hidden=True)
-    assert client_for(alice).get(reverse("video_media", args=[video.pk])).status_code == 404
+    assert signed_in_client(alice).get(reverse("video_media", args=[video.pk])).status_code == 404
 
 
 def test_a_moderator_can_play_a_removed_video(alice, bob) -> None:
     bob.user_permissions.add(Permission.objects.get(codename="view_video"))
     video = make_video(alice, removed=True, hidden=True)
-    response = client_for(bob).get(reverse("video_media", args=[video.pk]))
+    response = signed_in_client(bob).get(reverse("video_media", args=[video.pk]))
     assert response.status_code == 200
     assert body(response) == CONTENT
 
@@ -144,7 +127,9 @@ def test_a_moderator_can_play_a_removed_video(alice, bob) -> None:
 )
 def test_a_range_request_gets_exactly_those_bytes(alice, header, first, last) -> None:
     video = make_video(alice)
-    response = client_for(alice).get(reverse("video_media", args=[video.pk]), HTTP_RANGE=header)
+    response = signed_in_client(alice).get(
+        reverse("video_media", args=[video.pk]), HTTP_RANGE=header
+    )
     assert response.status_code == 206
     assert body(response) == CONTENT[first : last + 1]
     assert response["Content-Range"] == f"bytes {first}-{last}/{len(CONTENT)}"
@@ -155,7 +140,9 @@ def test_a_range_request_gets_exactly_those_bytes(alice, header, first, last) ->
 @pytest.mark.parametrize("header", ["bytes=1024-", "bytes=5000-6000", "bytes=-0"])
 def test_an_unsatisfiable_range_gets_416_with_the_size(alice, header) -> None:
     video = make_video(alice)
-    response = client_for(alice).get(reverse("video_media", args=[video.pk]), HTTP_RANGE=header)
+    response = signed_in_client(alice).get(
+        reverse("video_media", args=[video.pk]), HTTP_RANGE=header
+    )
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(CONTENT)}"
 
@@ -163,20 +150,24 @@ def test_an_unsatisfiable_range_gets_416_with_the_size(alice, header) -> None:
 @pytest.mark.parametrize("header", ["items=0-3", "bytes=0-1,4-5", "bytes=9-2", "bytes=-"])
 def test_a_range_we_do_not_serve_falls_back_to_the_whole_file(alice, header) -> None:
     video = make_video(alice)
-    response = client_for(alice).get(reverse("video_media", args=[video.pk]), HTTP_RANGE=header)
+    response = signed_in_client(alice).get(
+        reverse("video_media", args=[video.pk]), HTTP_RANGE=header
+    )
     assert response.status_code == 200
     assert body(response) == CONTENT
 
 
 def test_a_range_request_for_someone_elses_video_is_still_404(alice, bob) -> None:
     video = make_video(alice)
-    response = client_for(bob).get(reverse("video_media", args=[video.pk]), HTTP_RANGE="bytes=0-3")
+    response = signed_in_client(bob).get(
+        reverse("video_media", args=[video.pk]), HTTP_RANGE="bytes=0-3"
+    )
     assert response.status_code == 404
 
 
 def test_the_download_link_sends_an_attachment(alice) -> None:
     video = make_video(alice)
-    response = client_for(alice).get(reverse("video_media", args=[video.pk]) + "?download=1")
+    response = signed_in_client(alice).get(reverse("video_media", args=[video.pk]) + "?download=1")
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="video-{video.pk}.mp4"'
 

@@ -12,18 +12,8 @@ from django.urls import reverse
 from access.policy import Decision
 from generation.models import Job
 from generation.services import MAX_SEED
-from tests.jobs import make_user
-from tests.test_media import client_for, make_video
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob@example.com")
+from tests.people import signed_in_client
+from tests.test_media import make_video
 
 
 def submit(client: Client, **fields: Any) -> Any:
@@ -36,7 +26,7 @@ def submit(client: Client, **fields: Any) -> Any:
 
 
 def test_the_front_page_is_the_create_form(alice) -> None:
-    response = client_for(alice).get(reverse("home"))
+    response = signed_in_client(alice).get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("job_create")
 
@@ -48,7 +38,7 @@ def test_anonymous_visitors_are_sent_to_sign_in() -> None:
 
 
 def test_the_form_offers_each_aspect_and_its_sizes(alice) -> None:
-    page = client_for(alice).get(reverse("job_create")).content.decode()
+    page = signed_in_client(alice).get(reverse("job_create")).content.decode()
     for aspect in ("16:9", "9:16", "1:1"):
         assert f'<optgroup label="{aspect}">' in page
     assert "112\u00d764 (small)" in page and "224\u00d7128 (large)" in page
@@ -80,7 +70,7 @@ def test_the_form_offers_each_aspect_and_its_sizes(alice) -> None:
     ],
 )
 def test_out_of_range_input_shows_a_field_error_and_creates_nothing(alice, fields, error) -> None:
-    response = submit(client_for(alice), **fields)
+    response = submit(signed_in_client(alice), **fields)
     assert response.status_code == 400
     assert error in response.content.decode()
     assert Job.objects.count() == 0
@@ -88,7 +78,7 @@ def test_out_of_range_input_shows_a_field_error_and_creates_nothing(alice, field
 
 def test_one_job_goes_to_its_page_with_the_settings_asked_for(alice) -> None:
     response = submit(
-        client_for(alice),
+        signed_in_client(alice),
         aspect="9:16",
         resolution="128x224",
         num_frames="13",
@@ -106,7 +96,7 @@ def test_one_job_goes_to_its_page_with_the_settings_asked_for(alice) -> None:
 
 
 def test_blank_fields_take_the_defaults(alice) -> None:
-    submit(client_for(alice), steps="", guidance="", variations="")
+    submit(signed_in_client(alice), steps="", guidance="", variations="")
     job = Job.objects.get()
     assert (job.width, job.height) == (112, 64)  # the first 16:9 preset
     assert job.num_frames == settings.GENERATION_DEFAULT_FRAMES
@@ -118,7 +108,7 @@ def test_blank_fields_take_the_defaults(alice) -> None:
 
 
 def test_a_duration_becomes_a_frame_count(alice) -> None:
-    submit(client_for(alice), duration="2")  # 2 s at 8 fps = 16 frames -> 17 (4k+1)
+    submit(signed_in_client(alice), duration="2")  # 2 s at 8 fps = 16 frames -> 17 (4k+1)
     job = Job.objects.get()
     assert job.num_frames == 17
     assert job.adjustments == ["Frame count 16 was adjusted to 17 (this model needs 4k+1 frames)."]
@@ -126,15 +116,15 @@ def test_a_duration_becomes_a_frame_count(alice) -> None:
 
 def test_a_blank_seed_records_the_random_seed_used(alice, monkeypatch) -> None:
     monkeypatch.setattr("generation.forms.random_seed", lambda: 987654)
-    submit(client_for(alice), seed="")
+    submit(signed_in_client(alice), seed="")
     job = Job.objects.get()
     assert (job.seed, job.seed_was_random) == (987654, True)
-    page = client_for(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "987654" in page and "(random)" in page
 
 
 def test_random_seeds_differ_between_submissions(alice) -> None:
-    client = client_for(alice)
+    client = signed_in_client(alice)
     submit(client)
     submit(client)
     seeds = set(Job.objects.values_list("seed", flat=True))
@@ -142,7 +132,7 @@ def test_random_seeds_differ_between_submissions(alice) -> None:
 
 
 def test_variations_create_that_many_jobs_with_distinct_seeds(alice) -> None:
-    response = submit(client_for(alice), variations="3", seed="500")
+    response = submit(signed_in_client(alice), variations="3", seed="500")
     assert response.status_code == 302
     assert response["Location"] == reverse("my_videos")
     jobs = Job.objects.order_by("variation")
@@ -151,7 +141,7 @@ def test_variations_create_that_many_jobs_with_distinct_seeds(alice) -> None:
 
 
 def test_adjustments_are_shown_after_submitting(alice) -> None:
-    client = client_for(alice)
+    client = signed_in_client(alice)
     response = submit(client, num_frames="10")
     job = Job.objects.get()
     note = "Frame count 10 was adjusted to 9 (this model needs 4k+1 frames)."
@@ -173,14 +163,14 @@ def test_a_refused_submission_shows_why_and_creates_nothing(
     alice, monkeypatch, decision, status
 ) -> None:
     monkeypatch.setattr("generation.services.generation_decision", lambda user, **kwargs: decision)
-    response = submit(client_for(alice))
+    response = submit(signed_in_client(alice))
     assert response.status_code == status
     assert decision.reason in response.content.decode()
     assert Job.objects.count() == 0
 
 
 def test_submitting_needs_a_csrf_token(alice) -> None:
-    response = client_for(alice).post(reverse("job_create"), {"prompt": "a boat"})
+    response = signed_in_client(alice).post(reverse("job_create"), {"prompt": "a boat"})
     assert response.status_code == 403
     assert Job.objects.count() == 0
 
@@ -198,7 +188,7 @@ def test_remix_prefills_the_form_from_the_video(alice) -> None:
         guidance=6.5,
         seed=31337,
     )
-    page = client_for(alice).get(reverse("video_remix", args=[video.pk])).content.decode()
+    page = signed_in_client(alice).get(reverse("video_remix", args=[video.pk])).content.decode()
     assert "a neon heron</textarea>" in page and ">\ntext</textarea>" in page
     assert '<option value="1:1" selected>' in page
     assert '<option value="128x128" selected>' in page
@@ -215,6 +205,6 @@ def test_remix_prefills_the_form_from_the_video(alice) -> None:
 def test_remix_of_a_shared_video_works_for_others_but_not_of_a_private_one(alice, bob) -> None:
     shared = make_video(alice, shared=True, prompt="a shared comet")
     private = make_video(alice, prompt="a private comet")
-    client = client_for(bob)
+    client = signed_in_client(bob)
     assert "a shared comet" in client.get(reverse("video_remix", args=[shared.pk])).content.decode()
     assert client.get(reverse("video_remix", args=[private.pk])).status_code == 404

@@ -9,12 +9,7 @@ from generation import tasks
 from generation.backends import model_cache_clear
 from generation.health import model_state
 from generation.models import JobStatus, Video
-from tests.jobs import make_job, make_user
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice@example.com")
+from tests.jobs import make_job
 
 
 @pytest.fixture(autouse=True)
