@@ -82,15 +82,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def build_pipeline(args: argparse.Namespace) -> Any:
     """The pipeline, built directly on the target device (random init there is fast)."""
     import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        UniPCMultistepScheduler,
-        WanPipeline,
-        WanTransformer3DModel,
-    )
+    from diffusers import AutoencoderKLWan, WanTransformer3DModel
     from transformers import UMT5Config, UMT5EncoderModel
 
-    from generation.backends import builtin_tokenizer
+    from generation.backends import builtin_tokenizer, wan_pipeline
 
     dtype = getattr(torch, args.dtype)
     tokenizer = builtin_tokenizer()
@@ -108,18 +103,9 @@ def build_pipeline(args: argparse.Namespace) -> Any:
         vae: Any = AutoencoderKLWan()  # Wan 2.1's VAE shape, in float32 as Wan ships it
         transformer: Any = WanTransformer3DModel(**{**TRANSFORMER_SHAPE, "num_layers": args.layers})
     cast_keeping_float32_modules(transformer, dtype)
-    scheduler = UniPCMultistepScheduler(
-        prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
+    return wan_pipeline(
+        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer
     )
-    pipeline: Any = WanPipeline(
-        tokenizer=tokenizer,
-        text_encoder=text_encoder.eval(),
-        vae=vae.eval(),
-        scheduler=scheduler,
-        transformer=transformer.eval(),
-    )
-    pipeline.set_progress_bar_config(disable=True)
-    return pipeline
 
 
 def cast_keeping_float32_modules(model: Any, dtype: Any) -> None:

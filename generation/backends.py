@@ -137,12 +137,7 @@ def builtin_tokenizer() -> PreTrainedTokenizerFast:
 def builtin_pipeline() -> WanPipeline:
     """Build the tiny Wan pipeline. The same weights every time, in every process."""
     import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        UniPCMultistepScheduler,
-        WanPipeline,
-        WanTransformer3DModel,
-    )
+    from diffusers import AutoencoderKLWan, WanTransformer3DModel
     from transformers import UMT5Config, UMT5EncoderModel
 
     tokenizer = builtin_tokenizer()
@@ -188,6 +183,15 @@ def builtin_pipeline() -> WanPipeline:
             qk_norm="rms_norm_across_heads",
             rope_max_seq_len=64,  # covers 33 frames (9 latent) and 224 px (14 patches)
         )
+    return wan_pipeline(
+        tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer
+    )
+
+
+def wan_pipeline(*, tokenizer: Any, text_encoder: Any, vae: Any, transformer: Any) -> WanPipeline:
+    """A Wan 2.1 pipeline from modules built in code, in eval mode, with no progress bar."""
+    from diffusers import UniPCMultistepScheduler, WanPipeline
+
     # The scheduler Wan 2.1 ships with, in its flow-matching mode.
     scheduler = UniPCMultistepScheduler(
         prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
