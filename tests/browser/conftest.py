@@ -14,7 +14,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +26,12 @@ import pyotp
 import pytest
 
 from tests.services import ROOT, free_port, manage, wait_for_http
-from tests.test_serve import assert_nothing_left, embedded_env, wait_until_healthy
+from tests.test_serve import (
+    assert_nothing_left,
+    embedded_env,
+    start_serve,
+    wait_until_healthy,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Request, Response
@@ -133,14 +137,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     manage(data_dir, "migrate", "--noinput", env=env)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_serve(data_dir, port, env)
     output: list[str] = []
     reader = threading.Thread(target=_read_output, args=(process, output), daemon=True)
     reader.start()
