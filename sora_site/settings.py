@@ -119,6 +119,11 @@ def _database_settings() -> dict[str, Any]:
         max_age = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=max_age))
         config["CONN_HEALTH_CHECKS"] = True
+        if config["ENGINE"].endswith("postgresql"):
+            # An unreachable host fails in seconds with a message, not after minutes.
+            config.setdefault("OPTIONS", {}).setdefault(
+                "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 10, minimum=1)
+            )
         return config
     # SQLite: WAL lets the web server read while a worker writes; IMMEDIATE
     # transactions and a busy timeout stop "database is locked" under load.

@@ -1,8 +1,9 @@
 """`manage.py serve`: the whole studio on one machine, started and stopped together.
 
-Owns the embedded Redis (unless REDIS_URL is set), then starts the ASGI server
-(HTTP + websockets) and one django-q2 worker cluster as child processes. Ctrl-C
-or SIGTERM stops the children, then Redis, and leaves no process behind.
+Applies pending migrations (unless --no-migrate), owns the embedded Redis (unless
+REDIS_URL is set), then starts the ASGI server (HTTP + websockets) and one
+django-q2 worker cluster as child processes. Ctrl-C or SIGTERM stops the
+children, then Redis, and leaves no process behind.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sora_site import embedded
+from sora_site import embedded, schema
 
 STOP_GRACE_SECONDS = 15
 PR_SET_PDEATHSIG = 1
@@ -41,6 +43,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start a worker cluster here."
         )
+        parser.add_argument(
+            "--no-migrate",
+            action="store_true",
+            help="Do not apply pending database migrations before starting.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._stopping = False
@@ -48,6 +55,11 @@ class Command(BaseCommand):
         try:
             lock = embedded.lock_data_dir(settings.DATA_DIR)
         except embedded.DataDirBusy as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            self._prepare_database(migrate=not options["no_migrate"])
+        except (schema.DatabaseUnreachable, CommandError) as exc:
+            lock.close()
             raise CommandError(str(exc)) from None
         redis_server = None
         previous = {
@@ -71,6 +83,24 @@ class Command(BaseCommand):
         self.stdout.write("Studio stopped.")
         if exit_code:
             sys.exit(exit_code)
+
+    def _prepare_database(self, *, migrate: bool) -> None:
+        """Nothing starts on a schema that is behind the code: that ends in 'no such table'."""
+        if not migrate:
+            schema.database_check()
+            pending = schema.migrations_pending()
+            if pending:
+                raise CommandError(
+                    f"{len(pending)} database migrations are not applied and --no-migrate "
+                    "was given: run `manage.py migrate` first, or start without --no-migrate."
+                )
+            return
+        self.stdout.write(f"Checking the database schema ({schema.database_description()})…")
+        applied = schema.migrations_apply()
+        if applied:
+            self.stdout.write(f"Applied {len(applied)} migrations: {_migrations_summary(applied)}")
+        else:
+            self.stdout.write("The database schema is up to date.")
 
     def _request_stop(self, signum: int, frame: object) -> None:
         self._stopping = True
@@ -153,6 +183,14 @@ class Command(BaseCommand):
             _signal_group(process, signal.SIGKILL)
             process.wait()
         self._children.clear()
+
+
+def _migrations_summary(applied: list[str], listed: int = 10) -> str:
+    """Each name for an upgrade's few migrations; a count per app for a new database."""
+    if len(applied) <= listed:
+        return ", ".join(applied)
+    per_app = Counter(name.split(".", 1)[0] for name in applied)
+    return ", ".join(f"{app} ({count})" for app, count in per_app.items())
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
