@@ -11,6 +11,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from generation.metrics import WEBSOCKETS_OPEN
 from generation.progress import SITE_GROUP, user_group
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -29,10 +30,12 @@ class JobEventsConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(SITE_GROUP, self.channel_name)
         await self.accept()
+        WEBSOCKETS_OPEN.inc()
         await self.send_json({"type": "hello", "user": user.pk})
 
     async def disconnect(self, code: int) -> None:
         if self.group:
+            WEBSOCKETS_OPEN.dec()  # only sockets that were accepted have a group
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(SITE_GROUP, self.channel_name)
 

@@ -333,3 +333,7 @@ QUOTA_DAILY_SECONDS = env_float("QUOTA_DAILY_SECONDS", 120.0, minimum=0)
 QUOTA_MAX_CONCURRENT = env_int("QUOTA_MAX_CONCURRENT", 4, minimum=1)  # a full batch of variations
 # Submissions per person per fixed window: "<count>/<s|m|h|d>", e.g. "10/m".
 SUBMIT_RATE = env_str("SUBMIT_RATE", "10/m")
+
+# Operations (README "Operating a studio")
+# Addresses (IPs or CIDRs) that may read /metrics without a staff API token; none by default.
+METRICS_ALLOW = env_list("METRICS_ALLOW", [])
