@@ -16,6 +16,7 @@ Two sources, chosen per metric:
 
 from __future__ import annotations
 
+import glob
 import ipaddress
 import os
 import time
@@ -26,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -218,3 +219,37 @@ def metrics_render() -> bytes:
     own = CollectorRegistry()
     own.register(StudioCollector())
     return text + generate_latest(own)
+
+
+def exporter_app(*, path: str, allowed: tuple[Network, ...]) -> Any:
+    """A WSGI app serving one host's multiprocess metrics files, for GPU hosts.
+
+    Web nodes serve /metrics themselves; a GPU host has no web server, so its
+    workers' own metrics (encode time) are served by `manage.py metrics_exporter`.
+    `path` may hold one folder per worker unit (each GPU's unit empties only its
+    own); every file below it is added up. No proxy sits in front of it: the peer
+    address is the client.
+    """
+
+    class HostFiles(Collector):
+        def collect(self) -> Iterable[Metric]:
+            files = glob.glob(os.path.join(path, "**", "*.db"), recursive=True)
+            return MultiProcessCollector.merge(files, accumulate=True)
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ.get("PATH_INFO") != "/metrics":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Only /metrics is served here.\n"]
+        try:
+            peer = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            peer = None
+        if peer is None or not any(peer in network for network in allowed):
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"Metrics are served only to METRICS_ALLOW addresses.\n"]
+        registry = CollectorRegistry()
+        registry.register(HostFiles())
+        start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
+        return [generate_latest(registry)]
+
+    return app

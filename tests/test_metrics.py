@@ -220,3 +220,44 @@ def test_every_series_the_grafana_dashboard_reads_is_exported(settings, alice) -
     exported = {family.name for family in text_string_to_metric_families(response.content.decode())}
     assert len(wanted) >= 12
     assert sorted(wanted - exported) == []
+
+
+def test_a_gpu_hosts_exporter_serves_its_workers_files_to_allowed_addresses(tmp_path) -> None:
+    from sora_site.metrics import exporter_app, metrics_networks
+
+    for gpu in ("0", "1"):  # one folder per worker unit, as deploy/systemd sets them
+        (tmp_path / gpu).mkdir()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from generation.metrics import ENCODE_SECONDS; ENCODE_SECONDS.observe(2)",
+            ],
+            cwd=ROOT,
+            env={"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / gpu), "PATH": "/usr/bin:/bin"},
+            check=True,
+        )
+    app = exporter_app(path=str(tmp_path), allowed=metrics_networks(("10.0.0.0/8",)))
+
+    def get(path: str, ip: str) -> tuple[str, str]:
+        answer: list[str] = []
+        body = app({"PATH_INFO": path, "REMOTE_ADDR": ip}, lambda s, h: answer.append(s))
+        return answer[0], b"".join(body).decode()
+
+    status, text = get("/metrics", "10.1.2.3")
+    assert status == "200 OK"
+    assert samples(text)[("studio_job_encode_seconds_count", ())] == 2
+    assert get("/metrics", "192.0.2.7")[0] == "403 Forbidden"
+    assert get("/", "10.1.2.3")[0] == "404 Not Found"
+
+
+def test_the_exporter_needs_a_metrics_folder_and_allowed_addresses(settings, monkeypatch) -> None:
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    with pytest.raises(CommandError, match="Set PROMETHEUS_MULTIPROC_DIR"):
+        call_command("metrics_exporter")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(ROOT))
+    settings.METRICS_ALLOW = []
+    with pytest.raises(CommandError, match="METRICS_ALLOW is empty"):
+        call_command("metrics_exporter")
