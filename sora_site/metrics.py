@@ -26,7 +26,19 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
@@ -64,13 +76,6 @@ def metrics_networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
                 f"METRICS_ALLOW entries must be IP addresses or networks; got {entry!r}"
             ) from None
     return tuple(networks)
-
-
-def failure_reason(error: str) -> str:
-    for prefix, reason in FAILURE_REASONS:
-        if error.startswith(prefix):
-            return reason
-    return "other"
 
 
 def _duration_histogram(
@@ -139,9 +144,18 @@ class StudioCollector(Collector):
         family = CounterMetricFamily(
             "studio_job_failures", "Jobs that failed, by kind of failure", labels=["reason"]
         )
+        # Classified in SQL: a scrape must not read every failed job's message.
+        kind = Case(
+            *(
+                When(error__startswith=prefix, then=Value(reason))
+                for prefix, reason in FAILURE_REASONS
+            ),
+            default=Value("other"),
+            output_field=CharField(),
+        )
+        rows = Job.objects.filter(status=JobStatus.FAILED).annotate(kind=kind)
         counts = dict.fromkeys((reason for _, reason in FAILURE_REASONS), 0) | {"other": 0}
-        for error in Job.objects.filter(status=JobStatus.FAILED).values_list("error", flat=True):
-            counts[failure_reason(error)] += 1
+        counts |= dict(rows.values_list("kind").annotate(n=Count("pk")).order_by())
         for reason, count in counts.items():
             family.add_metric([reason], count)
         return family
