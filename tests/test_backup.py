@@ -33,6 +33,14 @@ def studio_data_dir(settings, tmp_path: Path) -> Path:
     key.write_text("-----BEGIN PRIVATE KEY-----\nnot-a-real-key\n-----END PRIVATE KEY-----\n")
     key.chmod(0o600)
     settings.DATA_DIR = data_dir
+    # Media of its own too: other tests leave files in the session's media folder.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": data_dir / "media", "base_url": None},
+        },
+    }
     return data_dir
 
 
