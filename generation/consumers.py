@@ -20,6 +20,7 @@ CLOSE_REVOKED = 4403
 
 class JobEventsConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+    counted = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -31,11 +32,14 @@ class JobEventsConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(SITE_GROUP, self.channel_name)
         await self.accept()
         WEBSOCKETS_OPEN.inc()
+        self.counted = True
         await self.send_json({"type": "hello", "user": user.pk})
 
     async def disconnect(self, code: int) -> None:
+        if self.counted:  # only accepted sockets were counted
+            WEBSOCKETS_OPEN.dec()
+            self.counted = False
         if self.group:
-            WEBSOCKETS_OPEN.dec()  # only sockets that were accepted have a group
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(SITE_GROUP, self.channel_name)
 
