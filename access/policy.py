@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from access.metrics import QUOTA_REFUSALS
 from access.models import Quota
 from access.roles import is_staff_member
 from access.selectors import site_state
@@ -72,12 +73,15 @@ def generation_decision(
     if refusal is not None or usage is None or isinstance(user, AnonymousUser):
         return refusal or ALLOWED
     limits = limits_for(user)
-    return (
+    refusal = (
         _quota_refusal(limits, usage, requested_seconds)
         or _concurrency_refusal(limits, usage, requested_jobs)
         or _rate_refusal(user)
-        or ALLOWED
     )
+    if refusal is None:
+        return ALLOWED
+    QUOTA_REFUSALS.labels(code=refusal.code).inc()
+    return refusal
 
 
 def _standing_refusal(user: AbstractBaseUser | AnonymousUser) -> Decision | None:

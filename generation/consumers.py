@@ -11,6 +11,7 @@ from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from generation.metrics import WEBSOCKETS_OPEN
 from generation.progress import SITE_GROUP, user_group
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -19,6 +20,7 @@ CLOSE_REVOKED = 4403
 
 class JobEventsConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+    counted = False
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -29,9 +31,14 @@ class JobEventsConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(SITE_GROUP, self.channel_name)
         await self.accept()
+        WEBSOCKETS_OPEN.inc()
+        self.counted = True
         await self.send_json({"type": "hello", "user": user.pk})
 
     async def disconnect(self, code: int) -> None:
+        if self.counted:  # only accepted sockets were counted
+            WEBSOCKETS_OPEN.dec()
+            self.counted = False
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(SITE_GROUP, self.channel_name)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from access.policy import Decision, Usage, generation_decision
@@ -55,6 +56,9 @@ def random_seed() -> int:
 def job_submit(*, owner: User, submission: Submission) -> list[Job]:
     """Create one job per variation, screen each, and queue what moderation allows."""
     params = submission.params
+    storage_refusal = _storage_refusal(owner)
+    if storage_refusal is not None:
+        raise SubmissionRefused(storage_refusal)
     decision = generation_decision(
         owner,
         requested_seconds=submission.variations * params.num_frames / params.fps,
@@ -74,6 +78,20 @@ def job_submit(*, owner: User, submission: Submission) -> list[Job]:
     for job in jobs:
         job.refresh_from_db()  # screening moved them with conditional UPDATEs
     return jobs
+
+
+def _storage_refusal(owner: User) -> Decision | None:
+    """STORAGE_CAP_MB: a person whose videos fill their share makes no new ones."""
+    from generation.retention import storage_cap_bytes, storage_used
+
+    cap = storage_cap_bytes()
+    if not cap or storage_used(owner_id=owner.pk) < cap:
+        return None
+    reason = (
+        f"Your videos use all of your {filesizeformat(cap)} of storage. Ask staff to remove "
+        "old videos to make room."
+    )
+    return Decision(False, reason, "storage_full")
 
 
 def usage_for(owner: User) -> Usage:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from access.selectors import site_paused_condition, site_state
 from generation.health import model_state_record
+from generation.metrics import ENCODE_SECONDS
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
 from generation.transitions import job_move
@@ -174,8 +175,9 @@ def _video_store(
 
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
         path = Path(tmp) / "video.mp4"
-        encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
-        poster = make_poster(frames=frames)
+        with ENCODE_SECONDS.time():
+            encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
+            poster = make_poster(frames=frames)
         with transaction.atomic():
             moved = job_move(
                 job_id=job.pk,

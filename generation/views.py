@@ -154,8 +154,11 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_videos(request: HttpRequest) -> HttpResponse:
     """Signed-in people: their own jobs (running, finished, refused), newest first."""
+    from generation.retention import storage_cap_bytes, storage_used
+
     page = paginate(request, selectors.jobs_of(request.user))
-    return render(request, "generation/my_videos.html", {"page": page})
+    storage = {"used": storage_used(owner_id=signed_in(request).pk), "cap": storage_cap_bytes()}
+    return render(request, "generation/my_videos.html", {"page": page, "storage": storage})
 
 
 @require_GET

@@ -78,3 +78,15 @@ def highlighted_segments(screening: Screening) -> list[Segment]:
     if cursor < len(screening.text):
         segments.append(Segment(screening.text[cursor:], False))
     return segments
+
+
+def subjects_under_review(*, subject_type: str) -> set[int]:
+    """Ids of subjects a moderator still has to look at: an open report or a held screening.
+
+    Retention must never delete these: the evidence would go before the decision.
+    """
+    reported = Report.objects.filter(subject_type=subject_type, status=Report.Status.OPEN)
+    held = Screening.objects.filter(subject_type=subject_type, review_status=ReviewStatus.PENDING)
+    return set(reported.values_list("subject_id", flat=True)) | set(
+        held.values_list("subject_id", flat=True)
+    )

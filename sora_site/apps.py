@@ -12,7 +12,14 @@ class SoraSiteConfig(AppConfig):
     verbose_name = "Studio"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from access.roles import roles_sync_after_migrate
+        from sora_site import checks as studio_checks
+
+        checks.register(studio_checks.check_metrics_allow, checks.Tags.security)
+        checks.register(studio_checks.check_production, checks.Tags.security)
+        checks.register(studio_checks.check_deploy, checks.Tags.security, deploy=True)
 
         # No sender: every app's post_migrate runs it, so the run after the last
         # app has created its permissions leaves the role groups complete.

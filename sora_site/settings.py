@@ -343,3 +343,17 @@ QUOTA_DAILY_SECONDS = env_float("QUOTA_DAILY_SECONDS", 120.0, minimum=0)
 QUOTA_MAX_CONCURRENT = env_int("QUOTA_MAX_CONCURRENT", 4, minimum=1)  # a full batch of variations
 # Submissions per person per fixed window: "<count>/<s|m|h|d>", e.g. "10/m".
 SUBMIT_RATE = env_str("SUBMIT_RATE", "10/m")
+
+# Operations (README "Operating a studio")
+# Addresses (IPs or CIDRs) that may read /metrics without a staff API token; none by default.
+METRICS_ALLOW = env_list("METRICS_ALLOW", [])
+# Retention: days to keep each kind of thing; 0 (the default) keeps everything.
+RETENTION_VIDEO_DAYS = env_int("RETENTION_VIDEO_DAYS", 0, minimum=0)
+RETENTION_POSTER_DAYS = env_int("RETENTION_POSTER_DAYS", 0, minimum=0)
+RETENTION_PREVIEW_DAYS = env_int("RETENTION_PREVIEW_DAYS", 0, minimum=0)
+RETENTION_FAILED_JOB_DAYS = env_int("RETENTION_FAILED_JOB_DAYS", 0, minimum=0)
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 0, minimum=0)
+if 0 < RETENTION_AUDIT_DAYS < 30:
+    raise ImproperlyConfigured("RETENTION_AUDIT_DAYS must be 0 (keep everything) or at least 30")
+# Megabytes of video each person may keep; 0 means no cap.
+STORAGE_CAP_MB = env_float("STORAGE_CAP_MB", 0.0, minimum=0)

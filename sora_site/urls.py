@@ -11,6 +11,7 @@ admin.site.index_title = "Moderation, access and jobs"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("status", views.status_page, name="status"),
+    path("metrics", views.metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("", include("access.urls")),
     path("admin/", admin.site.urls),

@@ -31,6 +31,8 @@ EXPECTED: dict[str, str] = {
     # public pages
     "healthz": f"{E} {E} {E} {E} {E} {E} {E}",
     "status": "200/405 200/405 200/405 200/405 200/405 200/405 200/405",
+    # METRICS_ALLOW is empty by default: only a staff API token reads it (tests/test_metrics.py)
+    "metrics": "403/405 403/405 403/405 403/405 403/405 403/405 403/405",
     "invitation_accept": "200/405 200/405 200/405 200/405 200/405 200/405 200/405",
     "account_login": "200/200 200/200 302/302 302/302 200/200 302/302 302/302",
     "account_signup": "200/200 200/200 302/302 302/302 200/200 302/302 302/302",

@@ -72,3 +72,18 @@ async def test_a_foreign_origin_is_refused_even_with_a_session() -> None:
     assert not connected
     _, connected = await connect(cookie, origin=None)
     assert not connected
+
+
+async def test_open_sockets_are_counted_for_metrics_and_refused_ones_are_not() -> None:
+    from generation.metrics import WEBSOCKETS_OPEN
+
+    before = WEBSOCKETS_OPEN._value.get()
+    _, connected = await connect()  # anonymous: refused before the handshake
+    assert not connected
+    assert WEBSOCKETS_OPEN._value.get() == before
+    alice = await database_sync_to_async(make_user)("alice@example.com")
+    communicator, connected = await connect(await database_sync_to_async(session_cookie_for)(alice))
+    assert connected
+    assert WEBSOCKETS_OPEN._value.get() == before + 1
+    await communicator.disconnect()
+    assert WEBSOCKETS_OPEN._value.get() == before

@@ -70,6 +70,7 @@ class Command(BaseCommand):
                 redis_server = embedded.start_embedded_redis(
                     Path(settings.REDIS_URL[len("unix://") :])
                 )
+            self._metrics_dir = _metrics_dir_reset()
             self._start_children(options)
             self._announce(options["host"], options["port"])
             exit_code = self._supervise()
@@ -111,6 +112,8 @@ class Command(BaseCommand):
         env["SORA_DATA_DIR"] = str(settings.DATA_DIR)
         env.setdefault("DJANGO_SETTINGS_MODULE", "sora_site.settings")
         env["PYTHONUNBUFFERED"] = "1"
+        # Web server and workers write their own metrics here; /metrics adds them up.
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(self._metrics_dir)
         return env
 
     def _spawn(self, name: str, argv: list[str]) -> None:
@@ -191,6 +194,16 @@ def _migrations_summary(applied: list[str], listed: int = 10) -> str:
         return ", ".join(applied)
     per_app = Counter(name.split(".", 1)[0] for name in applied)
     return ", ".join(f"{app} ({count})" for app, count in per_app.items())
+
+
+def _metrics_dir_reset() -> Path:
+    """prometheus-client's multiprocess directory, emptied: files left by processes of
+    an earlier run would otherwise be added to this run's counters and gauges."""
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink(missing_ok=True)
+    return path
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
