@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 
 from access.audit import audit_record
 from moderation import selectors, services
-from moderation.models import Report, ReviewStatus, Rule, Screening
+from moderation.models import ProtectedName, Report, ReviewStatus, Rule, Screening
 
 REVIEW_PERMISSION = "moderation.review"
 
@@ -147,6 +147,40 @@ class RuleAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Rule]) -> None:
         for rule in queryset:
             self.delete_model(request, rule)
+
+
+@admin.register(ProtectedName)
+class ProtectedNameAdmin(admin.ModelAdmin):
+    """Staff (usual model permissions) keep the names that name rules always know."""
+
+    list_display = ["name", "enabled", "created_at"]
+    list_filter = ["enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["name", "notes"]
+
+    def save_model(self, request: HttpRequest, obj: ProtectedName, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action="moderation.protected_name.change"
+            if change
+            else "moderation.protected_name.create",
+            request=request,
+            target=f"moderation.protectedname:{obj.pk}",
+            details={"name": obj.name, "enabled": obj.enabled},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: ProtectedName) -> None:
+        audit_record(
+            action="moderation.protected_name.delete",
+            request=request,
+            target=f"moderation.protectedname:{obj.pk}",
+            details={"name": obj.name},
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProtectedName]) -> None:
+        for name in queryset:
+            self.delete_model(request, name)
 
 
 @admin.register(Screening)

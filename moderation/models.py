@@ -39,6 +39,7 @@ class Rule(models.Model):
     class Kind(models.TextChoices):
         TERM = "term", "Term"
         REGEX = "regex", "Regular expression"
+        NAME = "name", "Context near a person's name (regular expression)"
 
     class Scope(models.TextChoices):
         WORD = "word", "Whole word"
@@ -71,7 +72,7 @@ class Rule(models.Model):
     def clean(self) -> None:
         if self.kind == self.Kind.TERM and not normalise_term(self.pattern).strip():
             raise ValidationError({"pattern": "This term is empty once normalised."})
-        if self.kind == self.Kind.REGEX:
+        if self.kind in (self.Kind.REGEX, self.Kind.NAME):
             self._clean_regex()
 
     def _clean_regex(self) -> None:
@@ -86,6 +87,34 @@ class Rule(models.Model):
             raise ValidationError(
                 {"pattern": "Repeated letters never occur in normalised text: write 'kil'."}
             )
+
+
+class ProtectedName(models.Model):
+    """A real person's name that name rules always recognise (staff edit the list).
+
+    The built-in list knows common first and last names; add here the people an
+    audience would target whose names it may miss ("Greta Thunberg"), or a single
+    word that names one person on its own ("Obama").
+    """
+
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="As people write it; matched in every spelling the screening reads.",
+    )
+    enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not normalise_term(self.name).strip():
+            raise ValidationError({"name": "This name is empty once normalised."})
 
 
 class Screening(models.Model):

@@ -21,7 +21,8 @@ from access.audit import audit_record
 from moderation import signals
 from moderation.categories import category_label, public_reason
 from moderation.classifiers import ClassifierResult, classifiers_run
-from moderation.models import Report, ReviewStatus, Rule, Screening, Verdict
+from moderation.models import ProtectedName, Report, ReviewStatus, Rule, Screening, Verdict
+from moderation.names import Protected
 from moderation.normalise import normalise
 from moderation.rules import Match, matches_find
 
@@ -52,7 +53,12 @@ def _strongest(candidates: Iterable[tuple[str, str]]) -> tuple[str, str]:
 def screen_assess(*, text: str) -> Assessment:
     """Rules and classifiers combined: the strictest of them decides."""
     normalised = normalise(text)
-    matches = matches_find(normalised=normalised, rules=Rule.objects.filter(enabled=True))
+    protected = Protected.of(
+        ProtectedName.objects.filter(enabled=True).values_list("name", flat=True)
+    )
+    matches = matches_find(
+        normalised=normalised, rules=Rule.objects.filter(enabled=True), protected=protected
+    )
     results = classifiers_run(text=text, normalised=normalised.text)
     verdict, category = _strongest(
         [(m.action, m.category) for m in matches] + [r.verdict() for r in results]
