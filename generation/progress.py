@@ -79,10 +79,13 @@ def video_payload(job: Job) -> dict[str, Any] | None:
     video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
     if video is None:
         return None
+    playable = not video.held and not video.removed  # the media URLs would refuse
     return {
         "id": video.pk,
-        "url": reverse("video_media", args=[video.pk]),
-        "poster_url": reverse("video_poster", args=[video.pk]),
+        "held": video.held,
+        "removed": video.removed,
+        "url": reverse("video_media", args=[video.pk]) if playable else None,
+        "poster_url": reverse("video_poster", args=[video.pk]) if playable else None,
         "detail_url": reverse("video_detail", args=[video.pk]),
         "width": video.width,
         "height": video.height,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from access import signals as access_signals
 from generation.models import JobStatus, Video
-from generation.progress import SITE_GROUP, group_send, user_group
+from generation.progress import SITE_GROUP, group_send, job_broadcast, user_group
 from generation.transitions import job_move
 from moderation import signals
 
@@ -23,6 +23,22 @@ def queue_approved_job(sender: Any, subject_type: str, subject_id: int, **kwargs
         from generation.services import job_queue
 
         job_queue(job_id=subject_id, allowed_from={JobStatus.HELD})
+    elif subject_type == VIDEO_SUBJECT:  # the frame screening held it; a person cleared it
+        Video.objects.filter(pk=subject_id, held=True).update(held=False)
+        _tell_owner(subject_id)
+
+
+@receiver(signals.subject_held)
+def hold_video(sender: Any, subject_type: str, subject_id: int, **kwargs: Any) -> None:
+    if subject_type == VIDEO_SUBJECT:
+        Video.objects.filter(pk=subject_id).update(held=True)
+
+
+def _tell_owner(video_id: int) -> None:
+    """The owner's open job page picks up the decision (it re-reads the job)."""
+    job_id = Video.objects.filter(pk=video_id).values_list("job_id", flat=True).first()
+    if job_id is not None:
+        job_broadcast(job_id=job_id)
 
 
 @receiver(signals.subject_rejected)
@@ -36,6 +52,11 @@ def reject_job(
             allowed_from={JobStatus.HELD},
             moderation_reason=reason or "Rejected by a moderator.",
         )
+    elif subject_type == VIDEO_SUBJECT:  # a held video a person refused: removed
+        Video.objects.filter(pk=subject_id).update(
+            held=False, removed=True, hidden=True, hidden_reason=reason or "Removed by a moderator."
+        )
+        _tell_owner(subject_id)
 
 
 @receiver(signals.subject_hidden)

@@ -173,7 +173,8 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "video": video,
         "job": video.job,
         "is_owner": video.owner_id == request.user.pk,
-        "playable": not video.removed or request.user.has_perm(selectors.MODERATOR_PERM),
+        "playable": (not video.removed and not video.held)
+        or request.user.has_perm(selectors.MODERATOR_PERM),
         "can_report": video.owner_id != request.user.pk,
     }
     return render(request, "generation/video_detail.html", context)

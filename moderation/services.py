@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from django.conf import settings
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
@@ -20,7 +23,7 @@ from django.utils import timezone
 from access.audit import audit_record
 from moderation import signals
 from moderation.categories import category_label, public_reason
-from moderation.classifiers import ClassifierResult, classifiers_run
+from moderation.classifiers import ClassifierResult, classifiers_run, frame_classifiers_run
 from moderation.models import ProtectedName, Report, ReviewStatus, Rule, Screening, Verdict
 from moderation.names import Protected
 from moderation.normalise import normalise
@@ -92,6 +95,71 @@ def screen_text(
     if screening.verdict != Verdict.ALLOW:
         _audit_screening(screening)
     return screening
+
+
+def frames_sample(frames: np.ndarray, *, count: int) -> np.ndarray:
+    """Up to `count` frames spread evenly over the clip, as T x H x W x 3 uint8."""
+    if frames.ndim != 4 or frames.shape[-1] != 3:
+        raise ValueError(f"frames must be T x H x W x 3, not {frames.shape}")
+    picks = np.unique(np.linspace(0, len(frames) - 1, num=min(count, len(frames))).round())
+    sampled = frames[picks.astype(int)]
+    if sampled.dtype != np.uint8:  # pipelines return floats in [0, 1]
+        sampled = (np.clip(sampled, 0, 1) * 255).round().astype(np.uint8)
+    return np.ascontiguousarray(sampled)
+
+
+def frames_screen(
+    *,
+    frames: np.ndarray,
+    prompt: str,
+    submitter: User | None,
+    subject_type: str,
+    subject_id: int,
+) -> Screening:
+    """Screen a finished video's frames; the verdict is announced at once.
+
+    flag: `subject_held` (the owner sees "held for review", it waits in the queue);
+    block: `subject_removed`. Both are sent inside the caller's transaction, so a
+    video stored in it is never visible unscreened. No classifier: allowed,
+    nothing stored.
+    """
+    if not getattr(settings, "MODERATION_FRAME_CLASSIFIERS", []):
+        return Screening(subject_type=subject_type, subject_id=subject_id, verdict=Verdict.ALLOW)
+    sampled = frames_sample(frames, count=settings.MODERATION_FRAME_SAMPLES)
+    results = frame_classifiers_run(frames=sampled, prompt=prompt)
+    verdict, category = _strongest(r.verdict() for r in results)
+    screening = Screening.objects.create(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        submitter=submitter,
+        text=prompt,
+        verdict=verdict,
+        category=category,
+        public_category=category_label(category) if category else "",
+        public_reason=_frames_reason(verdict, category),
+        classifier_scores={r.name: ({"error": r.error} if r.error else r.scores) for r in results},
+        review_status=ReviewStatus.PENDING if verdict == Verdict.FLAG else ReviewStatus.NONE,
+    )
+    if verdict != Verdict.ALLOW:
+        _audit_screening(screening)
+        signal = signals.subject_held if verdict == Verdict.FLAG else signals.subject_removed
+        signal.send(
+            sender=Screening,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            screening=screening,
+            reason=screening.public_reason,
+        )
+    return screening
+
+
+def _frames_reason(verdict: str, category: str) -> str:
+    label = category_label(category).lower() if category else ""
+    if verdict == Verdict.BLOCK:
+        return f"This video was removed: it shows something the studio does not make ({label})."
+    if verdict == Verdict.FLAG:
+        return f"A moderator will look at this video before anyone else can see it ({label})."
+    return ""
 
 
 def _audit_screening(screening: Screening) -> None:

@@ -95,13 +95,30 @@
     return button;
   }
 
+  function notice(text) {
+    var box = document.createElement("div");
+    box.className = "placeholder";
+    var span = document.createElement("span");
+    span.textContent = text;
+    box.appendChild(span);
+    return box;
+  }
+
   function showVideo(root, video) {
+    var state = video.held ? "held" : video.removed ? "removed" : "ready";
     each(root, '[data-field="video"]', function (box) {
-      if (box.dataset.videoId === String(video.id)) {
+      if (box.dataset.videoId === String(video.id) && box.dataset.videoState === state) {
         return;  // already showing it: do not restart a playing video
       }
       box.dataset.videoId = String(video.id);
-      box.replaceChildren(box.dataset.mode === "tile" ? playButtonFor(video) : playerFor(video, false));
+      box.dataset.videoState = state;
+      if (state === "held") {
+        box.replaceChildren(notice("Held for review: a moderator will look at this video before anyone can see it."));
+      } else if (state === "removed") {
+        box.replaceChildren(notice("A moderator removed this video."));
+      } else {
+        box.replaceChildren(box.dataset.mode === "tile" ? playButtonFor(video) : playerFor(video, false));
+      }
     });
     each(root, '[data-field="link"]', function (a) { a.href = video.detail_url; });
     each(root, '[data-field="video-link"]', function (a) {
