@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
