@@ -228,3 +228,38 @@ class Report(models.Model):
     @property
     def subject(self) -> str:
         return f"{self.subject_type}:{self.subject_id}"
+
+
+class Appeal(models.Model):
+    """An artist's one appeal against a refusal (a blocked or rejected screening)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        GRANTED = "granted", "Granted"
+        DENIED = "denied", "Turned down"
+
+    screening = models.OneToOneField(
+        Screening, on_delete=models.CASCADE, related_name="appeal"
+    )  # one per refusal: an artist appeals once
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="appeals"
+    )
+    message = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Appeal on {self.screening.subject} ({self.status})"

@@ -23,7 +23,15 @@ from access.audit import audit_record
 from moderation import signals
 from moderation.categories import category_label, public_reason
 from moderation.classifiers import ClassifierResult, classifiers_run, frame_classifiers_run
-from moderation.models import ProtectedName, Report, ReviewStatus, Rule, Screening, Verdict
+from moderation.models import (
+    Appeal,
+    ProtectedName,
+    Report,
+    ReviewStatus,
+    Rule,
+    Screening,
+    Verdict,
+)
 from moderation.names import Protected
 from moderation.normalise import normalise
 from moderation.rules import Match, matches_find
@@ -411,3 +419,81 @@ def report_dismiss(
         request=request,
         signal=None,
     )
+
+
+APPEAL_MAX_CHARS = 2000
+
+
+class AppealRefused(ValueError):
+    """Why an appeal cannot be filed, in words the artist reads."""
+
+
+def appeal_create(*, screening: Screening | None, appellant: User, message: str) -> Appeal:
+    """File the artist's one appeal against a refusal; it joins the review queue."""
+    message = message.strip()
+    if screening is None or screening.submitter_id != appellant.pk:
+        raise AppealRefused("There is no refusal here to appeal.")
+    refused = screening.verdict == Verdict.BLOCK or screening.review_status == ReviewStatus.REJECTED
+    if not refused:
+        raise AppealRefused("Only a refusal can be appealed.")
+    if not message:
+        raise AppealRefused("Say why the decision should change: a moderator reads it.")
+    if len(message) > APPEAL_MAX_CHARS:
+        raise AppealRefused(f"Keep the appeal under {APPEAL_MAX_CHARS} characters.")
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                screening=screening, appellant=appellant, message=message
+            )
+    except IntegrityError as exc:  # the OneToOne: a second appeal, or a double click
+        raise AppealRefused(
+            "This decision was already appealed; an appeal is allowed once."
+        ) from exc
+    audit_record(
+        action="moderation.appeal.create",
+        actor=appellant,
+        target=screening.subject,
+        details={"appeal": appeal.pk, "screening": screening.pk},
+    )
+    return appeal
+
+
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    moderator: User,
+    grant: bool,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Grant or turn down a pending appeal; False if someone already decided it."""
+    if not reason.strip():
+        raise ValueError("An appeal decision needs a reason the artist can read.")
+    status = Appeal.Status.GRANTED if grant else Appeal.Status.DENIED
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.PENDING).update(
+            status=status, decided_by=moderator, decided_at=now, decision_reason=reason.strip()
+        )
+        if not moved:
+            return False
+        appeal.status, appeal.decided_by, appeal.decided_at = status, moderator, now
+        appeal.decision_reason = reason.strip()
+        screening = appeal.screening
+        audit_record(
+            action=f"moderation.appeal.{'grant' if grant else 'deny'}",
+            actor=moderator,
+            target=screening.subject,
+            request=request,
+            details={"appeal": appeal.pk, "screening": screening.pk, "reason": reason.strip()},
+        )
+        _send_on_commit(
+            signals.appeal_decided,
+            Appeal,
+            subject_type=screening.subject_type,
+            subject_id=screening.subject_id,
+            appeal=appeal,
+            granted=grant,
+            reason=appeal.decision_reason,
+        )
+    return True

@@ -9,3 +9,4 @@ subject_removed = Signal()  # subject_type, subject_id, report, moderator, reaso
 # Sent at once, inside the caller's transaction: a subject screened as it is
 # created must never be visible, even for the instant before a commit.
 subject_held = Signal()  # subject_type, subject_id, screening
+appeal_decided = Signal()  # subject_type, subject_id, appeal, granted, reason (on commit)

@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from generation.progress import job_broadcast
+from generation.progress import appeal_broadcast, job_broadcast
 from sora_site.asgi import application
 from tests.jobs import make_job, make_user
 
@@ -72,3 +72,21 @@ async def test_a_foreign_origin_is_refused_even_with_a_session() -> None:
     assert not connected
     _, connected = await connect(cookie, origin=None)
     assert not connected
+
+
+async def test_an_appeal_decision_reaches_the_artists_open_page() -> None:
+    alice = await database_sync_to_async(make_user)("alice@example.com")
+    job = await database_sync_to_async(make_job)(alice, status="rejected")
+    communicator, connected = await connect(await database_sync_to_async(session_cookie_for)(alice))
+    assert connected
+    await communicator.receive_json_from()  # hello
+    await database_sync_to_async(appeal_broadcast)(
+        job_id=job.pk, owner_id=alice.pk, granted=False, reason="Real injuries shown."
+    )
+    assert await communicator.receive_json_from(timeout=2) == {
+        "type": "appeal",
+        "job_id": job.pk,
+        "granted": False,
+        "message": "Appeal turned down: Real injuries shown.",
+    }
+    await communicator.disconnect()

@@ -153,6 +153,45 @@
       if (job.video) {
         showVideo(root, job.video);
       }
+      if (job.appeal !== undefined) {
+        showAppeal(root, job.appeal);
+      }
+    });
+  }
+
+  function appealText(appeal) {
+    if (!appeal || !appeal.status) {
+      return "";
+    }
+    if (appeal.status === "pending") {
+      return "Your appeal is with a moderator.";
+    }
+    return "Appeal " + appeal.status_label.toLowerCase() + ": " + appeal.reason;
+  }
+
+  function showAppeal(root, appeal) {
+    each(root, '[data-field="appeal-box"]', function (box) {
+      box.classList.toggle("hidden", !appeal);
+    });
+    each(root, '[data-field="appeal"]', function (el) {
+      el.textContent = appealText(appeal);
+      el.classList.toggle("hidden", !appealText(appeal));
+    });
+    each(root, '[data-field="appeal-form"]', function (form) {
+      form.classList.toggle("hidden", !(appeal && appeal.can_appeal));
+    });
+  }
+
+  /* A moderator decided an appeal: say so at once, whatever the job does next. */
+  function applyAppeal(message) {
+    var roots = document.querySelectorAll('[data-job][data-job-id="' + message.job_id + '"]');
+    Array.prototype.forEach.call(roots, function (root) {
+      each(root, '[data-field="appeal-box"]', function (box) { box.classList.remove("hidden"); });
+      each(root, '[data-field="appeal"]', function (el) {
+        el.textContent = message.message;
+        el.classList.remove("hidden");
+      });
+      each(root, '[data-field="appeal-form"]', function (form) { form.classList.add("hidden"); });
     });
   }
 
@@ -193,6 +232,8 @@
       applySite(message.site);
     } else if (message.type === "revoked") {
       applyRevoked(message.message);
+    } else if (message.type === "appeal") {
+      applyAppeal(message);
     }
   }
 
