@@ -14,9 +14,10 @@ from generation.backends import model_cache_clear
 from generation.models import JobStatus, Video
 from moderation.classifiers import _load
 from moderation.models import Screening
-from moderation.services import frames_sample
+from moderation.services import frames_sample, frames_screen
 from tests.jobs import make_job
 from tests.people import form_post
+from tests.test_media import make_video
 
 pytestmark = pytest.mark.django_db
 SEEN: list[tuple[tuple[int, ...], str, str]] = []
@@ -55,6 +56,22 @@ def run_with(settings: Any, owner: Any, classifier: str, **fields: Any) -> Video
     job = make_job(owner, num_frames=9, prompt="a quiet beach at dawn", **fields)
     assert tasks.job_run(job.pk) == JobStatus.SUCCEEDED
     return Video.objects.get(job=job)
+
+
+def held_video(settings: Any, owner: Any, *, shared: bool = False) -> Video:
+    """A stored video held by the frame screening, without running the model (fast)."""
+    settings.MODERATION_FRAME_CLASSIFIERS = [f"{__name__}.flagging"]
+    video = make_video(owner, shared=shared)
+    frames_screen(
+        frames=np.zeros((3, 8, 8, 3), dtype=np.uint8),
+        prompt=video.job.prompt,
+        submitter=owner,
+        subject_type="generation.video",
+        subject_id=video.pk,
+    )
+    video.refresh_from_db()
+    assert video.held
+    return video
 
 
 def test_no_frame_classifier_is_configured_by_default(settings: Any, alice: Any) -> None:
@@ -116,8 +133,7 @@ def test_a_classifier_that_raises_holds_the_video(settings: Any, alice: Any) -> 
 def test_a_held_video_is_invisible_to_everyone_else(
     settings: Any, alice: Any, bob: Any, client_for: Any
 ) -> None:
-    video = run_with(settings, alice, "flagging")
-    Video.objects.filter(pk=video.pk).update(shared=True)
+    video = held_video(settings, alice, shared=True)
     other = client_for(bob)
     for name in ("video_detail", "video_media", "video_poster", "video_remix"):
         assert other.get(reverse(name, args=[video.pk])).status_code == 404, name
@@ -136,7 +152,7 @@ def test_a_held_video_is_invisible_to_everyone_else(
 def test_a_moderator_sees_the_held_video_with_its_scores(
     settings: Any, alice: Any, mod: Any, client_for: Any
 ) -> None:
-    video = run_with(settings, alice, "flagging")
+    video = held_video(settings, alice)
     screening = Screening.objects.get(subject_type="generation.video", subject_id=video.pk)
     client = client_for(mod)
     queue = client.get(reverse("admin:moderation_queue")).content.decode()
@@ -156,8 +172,7 @@ def test_approving_a_held_video_publishes_it(
     client_for: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    video = run_with(settings, alice, "flagging")
-    Video.objects.filter(pk=video.pk).update(shared=True)
+    video = held_video(settings, alice, shared=True)
     screening = Screening.objects.get(subject_type="generation.video", subject_id=video.pk)
     url = reverse("admin:moderation_screening_review", args=[screening.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +189,7 @@ def test_rejecting_a_held_video_removes_it_with_the_reason(
     client_for: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    video = run_with(settings, alice, "flagging")
+    video = held_video(settings, alice)
     screening = Screening.objects.get(subject_type="generation.video", subject_id=video.pk)
     url = reverse("admin:moderation_screening_review", args=[screening.pk])
     with django_capture_on_commit_callbacks(execute=True):
