@@ -163,7 +163,7 @@ def videos(request: HttpRequest) -> JsonResponse:
 
 
 def video_json(video: Video) -> dict[str, Any]:
-    playable = not video.removed
+    playable = not video.removed and not video.held
     return {
         "id": video.pk,
         "job_id": video.job_id,
@@ -180,6 +180,7 @@ def video_json(video: Video) -> dict[str, Any]:
         "shared": video.shared,
         "hidden": video.hidden,
         "removed": video.removed,
+        "held": video.held,
         "url": reverse("video_media", args=[video.pk]) if playable else None,
         "poster_url": reverse("video_poster", args=[video.pk]) if playable else None,
         "detail_url": reverse("video_detail", args=[video.pk]),

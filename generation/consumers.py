@@ -51,6 +51,16 @@ class JobEventsConsumer(AsyncJsonWebsocketConsumer):
     async def job_update(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "job", "job": event["job"]})
 
+    async def appeal_decided(self, event: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "appeal",
+                "job_id": event["job_id"],
+                "granted": event["granted"],
+                "message": event["message"],
+            }
+        )
+
     async def site_update(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "site", "site": event["site"]})
 

@@ -143,6 +143,11 @@ class Video(models.Model):
     )
     hidden_reason = models.TextField(blank=True)
     removed = models.BooleanField(default=False, help_text="Removed by a moderator")
+    held = models.BooleanField(
+        default=False,
+        help_text="Held for review by the frame screening: only its owner (as a notice) "
+        "and moderators see it until a moderator decides",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,4 +157,4 @@ class Video(models.Model):
 
     @property
     def in_community(self) -> bool:
-        return self.shared and not self.hidden and not self.removed
+        return self.shared and not self.hidden and not self.removed and not self.held

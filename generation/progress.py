@@ -79,10 +79,13 @@ def video_payload(job: Job) -> dict[str, Any] | None:
     video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
     if video is None:
         return None
+    playable = not video.held and not video.removed  # the media URLs would refuse
     return {
         "id": video.pk,
-        "url": reverse("video_media", args=[video.pk]),
-        "poster_url": reverse("video_poster", args=[video.pk]),
+        "held": video.held,
+        "removed": video.removed,
+        "url": reverse("video_media", args=[video.pk]) if playable else None,
+        "poster_url": reverse("video_poster", args=[video.pk]) if playable else None,
         "detail_url": reverse("video_detail", args=[video.pk]),
         "width": video.width,
         "height": video.height,
@@ -109,6 +112,34 @@ def phase_text(job: Job, total: int) -> str:
     }.get(JobStatus(job.status), "")
 
 
+def refusal_subject(job: Job) -> tuple[str, int] | None:
+    """What a refused job's owner would appeal: the prompt, or the removed video."""
+    if job.status == JobStatus.REJECTED:
+        return "generation.job", job.pk
+    video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
+    if video is not None and video.removed:
+        return "generation.video", video.pk
+    return None
+
+
+def appeal_payload(job: Job) -> dict[str, Any] | None:
+    """The appeal box of a refused job (one query, and only for refused jobs)."""
+    from moderation.selectors import appeal_state
+
+    subject = refusal_subject(job)
+    if subject is None:
+        return None
+    state = appeal_state(subject_type=subject[0], subject_id=subject[1])
+    if state is None:
+        return None  # refused by no screening (a report's removal): nothing to appeal here
+    return {
+        "can_appeal": state.can_appeal,
+        "status": state.status,
+        "status_label": state.status_label,
+        "reason": state.decision_reason,
+    }
+
+
 def job_snapshot(job: Job) -> dict[str, Any]:
     position = queue_position(job)
     total = job.progress_total or job.steps
@@ -129,6 +160,7 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "adjustments": job.adjustments,
         "seed": job.seed,
         "video": video_payload(job),
+        "appeal": appeal_payload(job),
         "detail_url": reverse("job_detail", args=[job.pk]),
     }
 
@@ -144,6 +176,20 @@ def group_send(group: str, message: dict[str, Any]) -> None:
         log.warning("Open pages of %s were not told (Redis unreachable: %s)", group, exc)
     except Exception:
         log.exception("Could not send a live update to %s", group)
+
+
+def appeal_broadcast(*, job_id: int, owner_id: int, granted: bool, reason: str) -> None:
+    """Tell the artist's open pages how a moderator decided their appeal."""
+    verdict = "Appeal granted" if granted else "Appeal turned down"
+    group_send(
+        user_group(owner_id),
+        {
+            "type": "appeal.decided",
+            "job_id": job_id,
+            "granted": granted,
+            "message": f"{verdict}: {reason}",
+        },
+    )
 
 
 def job_broadcast(*, job_id: int) -> None:

@@ -8,8 +8,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from access import signals as access_signals
-from generation.models import JobStatus, Video
-from generation.progress import SITE_GROUP, group_send, user_group
+from generation.models import Job, JobStatus, Video
+from generation.progress import (
+    SITE_GROUP,
+    appeal_broadcast,
+    group_send,
+    job_broadcast,
+    user_group,
+)
 from generation.transitions import job_move
 from moderation import signals
 
@@ -23,6 +29,22 @@ def queue_approved_job(sender: Any, subject_type: str, subject_id: int, **kwargs
         from generation.services import job_queue
 
         job_queue(job_id=subject_id, allowed_from={JobStatus.HELD})
+    elif subject_type == VIDEO_SUBJECT:  # the frame screening held it; a person cleared it
+        Video.objects.filter(pk=subject_id, held=True).update(held=False)
+        _tell_owner(subject_id)
+
+
+@receiver(signals.subject_held)
+def hold_video(sender: Any, subject_type: str, subject_id: int, **kwargs: Any) -> None:
+    if subject_type == VIDEO_SUBJECT:
+        Video.objects.filter(pk=subject_id).update(held=True)
+
+
+def _tell_owner(video_id: int) -> None:
+    """The owner's open job page picks up the decision (it re-reads the job)."""
+    job_id = Video.objects.filter(pk=video_id).values_list("job_id", flat=True).first()
+    if job_id is not None:
+        job_broadcast(job_id=job_id)
 
 
 @receiver(signals.subject_rejected)
@@ -36,6 +58,11 @@ def reject_job(
             allowed_from={JobStatus.HELD},
             moderation_reason=reason or "Rejected by a moderator.",
         )
+    elif subject_type == VIDEO_SUBJECT:  # a held video a person refused: removed
+        Video.objects.filter(pk=subject_id).update(
+            held=False, removed=True, hidden=True, hidden_reason=reason or "Removed by a moderator."
+        )
+        _tell_owner(subject_id)
 
 
 @receiver(signals.subject_hidden)
@@ -54,6 +81,39 @@ def remove_video(
         Video.objects.filter(pk=subject_id).update(
             removed=True, hidden=True, hidden_reason=reason, shared_at=timezone.now()
         )
+
+
+@receiver(signals.appeal_decided)
+def act_on_appeal(
+    sender: Any, subject_type: str, subject_id: int, granted: bool, reason: str, **kwargs: Any
+) -> None:
+    """Granted: undo the refusal. Either way the artist's open pages hear it at once."""
+    if subject_type == JOB_SUBJECT:
+        job_id = subject_id
+        if granted:
+            from generation.services import job_queue
+
+            job_queue(
+                job_id=job_id,
+                allowed_from={JobStatus.REJECTED},
+                moderation_reason=f"Appeal granted: {reason}",
+                finished_at=None,
+            )
+    elif subject_type == VIDEO_SUBJECT:
+        row = Video.objects.filter(pk=subject_id).values_list("job_id", flat=True).first()
+        if row is None:
+            return
+        job_id = row
+        if granted:
+            Video.objects.filter(pk=subject_id).update(
+                removed=False, hidden=False, held=False, hidden_reason=""
+            )
+            job_broadcast(job_id=job_id)
+    else:
+        return
+    owner_id = Job.objects.filter(pk=job_id).values_list("owner_id", flat=True).first()
+    if owner_id is not None:
+        appeal_broadcast(job_id=job_id, owner_id=owner_id, granted=granted, reason=reason)
 
 
 # --- access: revocation and site pause -------------------------------------------

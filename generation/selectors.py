@@ -46,15 +46,17 @@ def video_get_for_user(
     Owners always see their own videos, with a notice when a moderator hid or
     removed one; others see only shared, visible videos; people with the
     `generation.view_video` permission (moderators, staff) see every video.
-    `playable` also refuses a removed video's media to everyone but moderators.
+    `playable` also refuses a removed or held video's media to everyone but
+    moderators: a held video may be what the studio must never serve, so even its
+    owner waits for a person's decision.
     """
     video = Video.objects.select_related("job", "owner").filter(pk=pk).first()
     if video is None or not video_can_view(user, video):
         raise Http404("No such video")
     if owner_only and video.owner_id != user.pk:
         raise Http404("No such video")
-    if playable and video.removed and not user.has_perm(MODERATOR_PERM):
-        raise Http404("This video was removed")
+    if playable and (video.removed or video.held) and not user.has_perm(MODERATOR_PERM):
+        raise Http404("This video was removed" if video.removed else "Held for review")
     return video
 
 
@@ -74,7 +76,7 @@ def videos_of(user: AnyUser) -> QuerySet[Video]:
 def community_videos() -> QuerySet[Video]:
     """Shared videos that no moderator hid or removed, most recently shared first."""
     return (
-        Video.objects.filter(shared=True, hidden=False, removed=False)
+        Video.objects.filter(shared=True, hidden=False, removed=False, held=False)
         .select_related("job", "owner")
         .order_by("-shared_at", "-id")
     )

@@ -172,6 +172,7 @@ def _video_store(
     job: Job, worker: str, frames: np.ndarray, model_name: str, gpu_seconds: float
 ) -> str:
     from generation.encoding import encode_mp4, make_poster
+    from moderation.services import frames_screen
 
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
         path = Path(tmp) / "video.mp4"
@@ -206,6 +207,14 @@ def _video_store(
                 video.file.save("video.mp4", File(handle), save=False)
             video.poster.save("poster.jpg", ContentFile(poster), save=False)
             video.save()
+            # In this transaction: a held or blocked video is never visible unscreened.
+            frames_screen(
+                frames=frames,
+                prompt=job.prompt,
+                submitter=job.owner,
+                subject_type="generation.video",
+                subject_id=video.pk,
+            )
     return JobStatus.SUCCEEDED
 
 

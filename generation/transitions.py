@@ -25,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.PAUSED: frozenset({S.QUEUED, S.CANCELLED}),
     S.SUCCEEDED: frozenset(),
     S.FAILED: frozenset(),
-    S.REJECTED: frozenset(),
+    S.REJECTED: frozenset({S.QUEUED}),  # a moderator granted the artist's appeal
     S.CANCELLED: frozenset(),
 }
 FINISHED = frozenset({S.SUCCEEDED, S.FAILED, S.REJECTED, S.CANCELLED})

@@ -8,6 +8,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
+    path("jobs/<int:pk>/appeal/", views.job_appeal, name="job_appeal"),
     path("videos/", views.my_videos, name="my_videos"),
     path("community/", views.community, name="community"),
     path("videos/<int:pk>/", views.video_detail, name="video_detail"),

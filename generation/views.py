@@ -32,7 +32,7 @@ from access.policy import Decision, limits_for, quota_remaining
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
-from generation.progress import job_snapshot
+from generation.progress import job_snapshot, refusal_subject
 from generation.services import (
     SubmissionRefused,
     job_cancel,
@@ -40,7 +40,8 @@ from generation.services import (
     usage_for,
     video_share_set,
 )
-from moderation.services import report_create
+from moderation.selectors import refusal_for_subject
+from moderation.services import AppealRefused, appeal_create, report_create
 
 PAUSED_CODES = frozenset({"paused", "site_paused"})
 
@@ -151,6 +152,27 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job_detail", pk=job.pk)
 
 
+@require_POST
+def job_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's owner only: appeal its refusal (the prompt's, or the video's) once."""
+    job = selectors.job_get_for_user(request.user, pk)
+    subject = refusal_subject(job)
+    screening = (
+        refusal_for_subject(subject_type=subject[0], subject_id=subject[1]) if subject else None
+    )
+    try:
+        appeal_create(
+            screening=screening,
+            appellant=signed_in(request),
+            message=request.POST.get("message", ""),
+        )
+    except AppealRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Appeal sent: a moderator will decide, and you will see it here.")
+    return redirect("job_detail", pk=job.pk)
+
+
 @require_GET
 def my_videos(request: HttpRequest) -> HttpResponse:
     """Signed-in people: their own jobs (running, finished, refused), newest first."""
@@ -176,7 +198,8 @@ def video_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "video": video,
         "job": video.job,
         "is_owner": video.owner_id == request.user.pk,
-        "playable": not video.removed or request.user.has_perm(selectors.MODERATOR_PERM),
+        "playable": (not video.removed and not video.held)
+        or request.user.has_perm(selectors.MODERATOR_PERM),
         "can_report": video.owner_id != request.user.pk,
     }
     return render(request, "generation/video_detail.html", context)

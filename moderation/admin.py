@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 
 from access.audit import audit_record
 from moderation import selectors, services
-from moderation.models import Report, ReviewStatus, Rule, Screening
+from moderation.models import Appeal, ProtectedName, Report, ReviewStatus, Rule, Screening
 
 REVIEW_PERMISSION = "moderation.review"
 
@@ -50,7 +50,7 @@ class DecisionForm(forms.Form):
         data = super().clean() or {}
         # Whatever the artist is refused, they are told why.
         if (
-            data.get("decision") in ("reject", "hide", "remove")
+            data.get("decision") in ("reject", "hide", "remove", "grant", "deny")
             and not data.get("reason", "").strip()
         ):
             self.add_error("reason", "Give a reason: the artist will read it.")
@@ -149,6 +149,40 @@ class RuleAdmin(admin.ModelAdmin):
             self.delete_model(request, rule)
 
 
+@admin.register(ProtectedName)
+class ProtectedNameAdmin(admin.ModelAdmin):
+    """Staff (usual model permissions) keep the names that name rules always know."""
+
+    list_display = ["name", "enabled", "created_at"]
+    list_filter = ["enabled"]
+    list_editable = ["enabled"]
+    search_fields = ["name", "notes"]
+
+    def save_model(self, request: HttpRequest, obj: ProtectedName, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action="moderation.protected_name.change"
+            if change
+            else "moderation.protected_name.create",
+            request=request,
+            target=f"moderation.protectedname:{obj.pk}",
+            details={"name": obj.name, "enabled": obj.enabled},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: ProtectedName) -> None:
+        audit_record(
+            action="moderation.protected_name.delete",
+            request=request,
+            target=f"moderation.protectedname:{obj.pk}",
+            details={"name": obj.name},
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProtectedName]) -> None:
+        for name in queryset:
+            self.delete_model(request, name)
+
+
 @admin.register(Screening)
 class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "subject", "submitter", "verdict", "category", "review_status"]
@@ -186,6 +220,7 @@ class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
                 "title": "Moderation queue",
                 "screenings": selectors.review_queue(),
                 "reports": selectors.report_queue(),
+                "appeals": selectors.appeal_queue(),
             },
         )
 
@@ -361,3 +396,60 @@ class ReportAdmin(ReviewAdminMixin, admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[Report]
     ) -> HttpResponse | None:
         return self._report_bulk(request, queryset, "dismiss")
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReviewAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "screening", "appellant", "status"]
+    list_filter = ["status"]
+    search_fields = ["message", "appellant__email"]
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path("<int:pk>/review/", self._wrap(self.review_view), name="moderation_appeal_review"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        return redirect("admin:moderation_appeal_review", pk=int(object_id))
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        moderator = _moderator(request)
+        appeal = get_object_or_404(
+            Appeal.objects.select_related("appellant", "screening", "screening__reviewed_by"),
+            pk=pk,
+        )
+        choices = [("grant", "Grant (undo the refusal)"), ("deny", "Turn down")]
+        form = DecisionForm(request.POST or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            grant = form.cleaned_data["decision"] == "grant"
+            done = services.appeal_decide(
+                appeal=appeal,
+                moderator=moderator,
+                grant=grant,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+            if done:
+                messages.success(request, f"Appeal on {appeal.screening.subject}: decided.")
+            else:
+                messages.warning(
+                    request, f"Appeal on {appeal.screening.subject} was already decided."
+                )
+            return HttpResponseRedirect(reverse("admin:moderation_queue"))
+        return TemplateResponse(
+            request,
+            "admin/moderation/appeal_review.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Appeal on {appeal.screening.subject}",
+                "appeal": appeal,
+                "screening": appeal.screening,
+                "segments": selectors.highlighted_segments(appeal.screening),
+                "form": form,
+                "pending": appeal.status == Appeal.Status.PENDING,
+                "opts": Appeal._meta,
+            },
+        )

@@ -6,6 +6,7 @@ CATEGORIES: dict[str, str] = {
     "minors_sexual": "Sexual content involving minors",
     "sexual_violence": "Sexual violence",
     "real_people_sexual": "Sexual content depicting real people",
+    "real_people_abuse": "Humiliating or violent content depicting real people",
     "sexual_explicit": "Explicit sexual content",
     "gore": "Graphic gore",
     "extremism": "Extremist propaganda",

@@ -8,6 +8,13 @@ returning a score in [0, 1] per category code (see moderation/categories.py;
 unknown codes count as "other"). A score at or above MODERATION_CLASSIFIER_BLOCK_AT
 blocks, at or above MODERATION_CLASSIFIER_FLAG_AT flags. A classifier that raises
 holds the prompt for a person rather than letting it through.
+
+settings.MODERATION_FRAME_CLASSIFIERS is the same hook for the video itself:
+
+    def classify_frames(*, frames: numpy.ndarray, prompt: str) -> Mapping[str, float]
+
+with frames T x H x W x 3 uint8 (sampled from the decoded video), same thresholds,
+and the same rule: a classifier that raises holds the video.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -53,14 +61,26 @@ def _load(path: str) -> Classifier:
 
 
 def classifiers_run(*, text: str, normalised: str) -> list[ClassifierResult]:
+    paths = list(getattr(settings, "MODERATION_CLASSIFIERS", []))
+    return _run_each(paths, text=text, normalised=normalised)
+
+
+def _run_each(paths: list[str], **inputs: Any) -> list[ClassifierResult]:
     results = []
-    for path in getattr(settings, "MODERATION_CLASSIFIERS", []):
+    for path in paths:
         try:
-            raw = _load(path)(text=text, normalised=normalised)
+            raw = _load(path)(**inputs)
             scores = {str(k): float(v) for k, v in raw.items()}
-        except Exception as exc:  # a broken model must not let prompts through
+        except Exception as exc:  # a broken model must not let anything through
             log.exception("Moderation classifier %s failed", path)
             results.append(ClassifierResult(path, {}, error=type(exc).__name__))
             continue
         results.append(ClassifierResult(path, scores))
     return results
+
+
+def frame_classifiers_run(*, frames: Any, prompt: str) -> list[ClassifierResult]:
+    """Every configured frame classifier on the same sampled frames."""
+    return _run_each(
+        list(getattr(settings, "MODERATION_FRAME_CLASSIFIERS", [])), frames=frames, prompt=prompt
+    )

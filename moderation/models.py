@@ -39,6 +39,7 @@ class Rule(models.Model):
     class Kind(models.TextChoices):
         TERM = "term", "Term"
         REGEX = "regex", "Regular expression"
+        NAME = "name", "Context near a person's name (regular expression)"
 
     class Scope(models.TextChoices):
         WORD = "word", "Whole word"
@@ -71,7 +72,7 @@ class Rule(models.Model):
     def clean(self) -> None:
         if self.kind == self.Kind.TERM and not normalise_term(self.pattern).strip():
             raise ValidationError({"pattern": "This term is empty once normalised."})
-        if self.kind == self.Kind.REGEX:
+        if self.kind in (self.Kind.REGEX, self.Kind.NAME):
             self._clean_regex()
 
     def _clean_regex(self) -> None:
@@ -86,6 +87,34 @@ class Rule(models.Model):
             raise ValidationError(
                 {"pattern": "Repeated letters never occur in normalised text: write 'kil'."}
             )
+
+
+class ProtectedName(models.Model):
+    """A real person's name that name rules always recognise (staff edit the list).
+
+    The built-in list knows common first and last names; add here the people an
+    audience would target whose names it may miss ("Greta Thunberg"), or a single
+    word that names one person on its own ("Obama").
+    """
+
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="As people write it; matched in every spelling the screening reads.",
+    )
+    enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not normalise_term(self.name).strip():
+            raise ValidationError({"name": "This name is empty once normalised."})
 
 
 class Screening(models.Model):
@@ -199,3 +228,38 @@ class Report(models.Model):
     @property
     def subject(self) -> str:
         return f"{self.subject_type}:{self.subject_id}"
+
+
+class Appeal(models.Model):
+    """An artist's one appeal against a refusal (a blocked or rejected screening)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        GRANTED = "granted", "Granted"
+        DENIED = "denied", "Turned down"
+
+    screening = models.OneToOneField(
+        Screening, on_delete=models.CASCADE, related_name="appeal"
+    )  # one per refusal: an artist appeals once
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="appeals"
+    )
+    message = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Appeal on {self.screening.subject} ({self.status})"

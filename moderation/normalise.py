@@ -111,6 +111,7 @@ class View:
 class Normalised:
     text: str  # the fullest reading, stored on the Screening
     views: tuple[View, ...]
+    original: str = ""  # what the artist typed (the name rules read its capitals)
 
 
 @cache
@@ -313,6 +314,7 @@ def normalise(text: str) -> Normalised:
     return Normalised(
         text=plain.text,
         views=(*full, *(_joined(v) for v in full), *(_compact(v) for v in full)),
+        original=text,
     )
 
 

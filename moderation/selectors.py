@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from moderation.models import Report, ReviewStatus, Screening
+from moderation.models import Appeal, Report, ReviewStatus, Screening, Verdict
 
 HISTORY_LIMIT = 10
 
@@ -27,6 +27,46 @@ def report_queue() -> QuerySet[Report]:
         .select_related("reporter", "subject_owner")
         .order_by("created_at", "id")
     )
+
+
+def appeal_queue() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(status=Appeal.Status.PENDING)
+        .select_related("appellant", "screening")
+        .order_by("created_at", "id")
+    )
+
+
+def refusal_for_subject(*, subject_type: str, subject_id: int) -> Screening | None:
+    """The latest screening that refused this subject (blocked, or rejected by a person)."""
+    refused = Q(verdict=Verdict.BLOCK) | Q(review_status=ReviewStatus.REJECTED)
+    return (
+        Screening.objects.filter(refused, subject_type=subject_type, subject_id=subject_id)
+        .select_related("appeal")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AppealState:
+    """What the artist may see about appealing one refusal."""
+
+    can_appeal: bool
+    status: str = ""
+    status_label: str = ""
+    decision_reason: str = ""
+
+
+def appeal_state(*, subject_type: str, subject_id: int) -> AppealState | None:
+    """None when nothing screened refused the subject (nothing to appeal)."""
+    screening = refusal_for_subject(subject_type=subject_type, subject_id=subject_id)
+    if screening is None:
+        return None
+    appeal = Appeal.objects.filter(screening=screening).first()
+    if appeal is None:
+        return AppealState(can_appeal=True)
+    return AppealState(False, appeal.status, appeal.get_status_display(), appeal.decision_reason)
 
 
 def submitter_history(

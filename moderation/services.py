@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
@@ -20,8 +22,17 @@ from django.utils import timezone
 from access.audit import audit_record
 from moderation import signals
 from moderation.categories import category_label, public_reason
-from moderation.classifiers import ClassifierResult, classifiers_run
-from moderation.models import Report, ReviewStatus, Rule, Screening, Verdict
+from moderation.classifiers import ClassifierResult, classifiers_run, frame_classifiers_run
+from moderation.models import (
+    Appeal,
+    ProtectedName,
+    Report,
+    ReviewStatus,
+    Rule,
+    Screening,
+    Verdict,
+)
+from moderation.names import Protected
 from moderation.normalise import normalise
 from moderation.rules import Match, matches_find
 
@@ -52,7 +63,12 @@ def _strongest(candidates: Iterable[tuple[str, str]]) -> tuple[str, str]:
 def screen_assess(*, text: str) -> Assessment:
     """Rules and classifiers combined: the strictest of them decides."""
     normalised = normalise(text)
-    matches = matches_find(normalised=normalised, rules=Rule.objects.filter(enabled=True))
+    protected = Protected.of(
+        ProtectedName.objects.filter(enabled=True).values_list("name", flat=True)
+    )
+    matches = matches_find(
+        normalised=normalised, rules=Rule.objects.filter(enabled=True), protected=protected
+    )
     results = classifiers_run(text=text, normalised=normalised.text)
     verdict, category = _strongest(
         [(m.action, m.category) for m in matches] + [r.verdict() for r in results]
@@ -86,6 +102,71 @@ def screen_text(
     if screening.verdict != Verdict.ALLOW:
         _audit_screening(screening)
     return screening
+
+
+def frames_sample(frames: np.ndarray, *, count: int) -> np.ndarray:
+    """Up to `count` frames spread evenly over the clip, as T x H x W x 3 uint8."""
+    if frames.ndim != 4 or frames.shape[-1] != 3:
+        raise ValueError(f"frames must be T x H x W x 3, not {frames.shape}")
+    picks = np.unique(np.linspace(0, len(frames) - 1, num=min(count, len(frames))).round())
+    sampled = frames[picks.astype(int)]
+    if sampled.dtype != np.uint8:  # pipelines return floats in [0, 1]
+        sampled = (np.clip(sampled, 0, 1) * 255).round().astype(np.uint8)
+    return np.ascontiguousarray(sampled)
+
+
+def frames_screen(
+    *,
+    frames: np.ndarray,
+    prompt: str,
+    submitter: User | None,
+    subject_type: str,
+    subject_id: int,
+) -> Screening:
+    """Screen a finished video's frames; the verdict is announced at once.
+
+    flag: `subject_held` (the owner sees "held for review", it waits in the queue);
+    block: `subject_removed`. Both are sent inside the caller's transaction, so a
+    video stored in it is never visible unscreened. No classifier: allowed,
+    nothing stored.
+    """
+    if not getattr(settings, "MODERATION_FRAME_CLASSIFIERS", []):
+        return Screening(subject_type=subject_type, subject_id=subject_id, verdict=Verdict.ALLOW)
+    sampled = frames_sample(frames, count=settings.MODERATION_FRAME_SAMPLES)
+    results = frame_classifiers_run(frames=sampled, prompt=prompt)
+    verdict, category = _strongest(r.verdict() for r in results)
+    screening = Screening.objects.create(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        submitter=submitter,
+        text=prompt,
+        verdict=verdict,
+        category=category,
+        public_category=category_label(category) if category else "",
+        public_reason=_frames_reason(verdict, category),
+        classifier_scores={r.name: ({"error": r.error} if r.error else r.scores) for r in results},
+        review_status=ReviewStatus.PENDING if verdict == Verdict.FLAG else ReviewStatus.NONE,
+    )
+    if verdict != Verdict.ALLOW:
+        _audit_screening(screening)
+        signal = signals.subject_held if verdict == Verdict.FLAG else signals.subject_removed
+        signal.send(
+            sender=Screening,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            screening=screening,
+            reason=screening.public_reason,
+        )
+    return screening
+
+
+def _frames_reason(verdict: str, category: str) -> str:
+    label = category_label(category).lower() if category else ""
+    if verdict == Verdict.BLOCK:
+        return f"This video was removed: it shows something the studio does not make ({label})."
+    if verdict == Verdict.FLAG:
+        return f"A moderator will look at this video before anyone else can see it ({label})."
+    return ""
 
 
 def _audit_screening(screening: Screening) -> None:
@@ -338,3 +419,81 @@ def report_dismiss(
         request=request,
         signal=None,
     )
+
+
+APPEAL_MAX_CHARS = 2000
+
+
+class AppealRefused(ValueError):
+    """Why an appeal cannot be filed, in words the artist reads."""
+
+
+def appeal_create(*, screening: Screening | None, appellant: User, message: str) -> Appeal:
+    """File the artist's one appeal against a refusal; it joins the review queue."""
+    message = message.strip()
+    if screening is None or screening.submitter_id != appellant.pk:
+        raise AppealRefused("There is no refusal here to appeal.")
+    refused = screening.verdict == Verdict.BLOCK or screening.review_status == ReviewStatus.REJECTED
+    if not refused:
+        raise AppealRefused("Only a refusal can be appealed.")
+    if not message:
+        raise AppealRefused("Say why the decision should change: a moderator reads it.")
+    if len(message) > APPEAL_MAX_CHARS:
+        raise AppealRefused(f"Keep the appeal under {APPEAL_MAX_CHARS} characters.")
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                screening=screening, appellant=appellant, message=message
+            )
+    except IntegrityError as exc:  # the OneToOne: a second appeal, or a double click
+        raise AppealRefused(
+            "This decision was already appealed; an appeal is allowed once."
+        ) from exc
+    audit_record(
+        action="moderation.appeal.create",
+        actor=appellant,
+        target=screening.subject,
+        details={"appeal": appeal.pk, "screening": screening.pk},
+    )
+    return appeal
+
+
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    moderator: User,
+    grant: bool,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Grant or turn down a pending appeal; False if someone already decided it."""
+    if not reason.strip():
+        raise ValueError("An appeal decision needs a reason the artist can read.")
+    status = Appeal.Status.GRANTED if grant else Appeal.Status.DENIED
+    with transaction.atomic():
+        now = timezone.now()
+        moved = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.PENDING).update(
+            status=status, decided_by=moderator, decided_at=now, decision_reason=reason.strip()
+        )
+        if not moved:
+            return False
+        appeal.status, appeal.decided_by, appeal.decided_at = status, moderator, now
+        appeal.decision_reason = reason.strip()
+        screening = appeal.screening
+        audit_record(
+            action=f"moderation.appeal.{'grant' if grant else 'deny'}",
+            actor=moderator,
+            target=screening.subject,
+            request=request,
+            details={"appeal": appeal.pk, "screening": screening.pk, "reason": reason.strip()},
+        )
+        _send_on_commit(
+            signals.appeal_decided,
+            Appeal,
+            subject_type=screening.subject_type,
+            subject_id=screening.subject_id,
+            appeal=appeal,
+            granted=grant,
+            reason=appeal.decision_reason,
+        )
+    return True

@@ -332,6 +332,9 @@ HEALTH_CHECKS = [
 MODERATION_CLASSIFIERS = env_list("MODERATION_CLASSIFIERS", [])
 MODERATION_CLASSIFIER_FLAG_AT = env_float("MODERATION_CLASSIFIER_FLAG_AT", 0.5, minimum=0)
 MODERATION_CLASSIFIER_BLOCK_AT = env_float("MODERATION_CLASSIFIER_BLOCK_AT", 0.9, minimum=0)
+# Screening the video: callables given sampled decoded frames before a video is shown.
+MODERATION_FRAME_CLASSIFIERS = env_list("MODERATION_FRAME_CLASSIFIERS", [])
+MODERATION_FRAME_SAMPLES = env_int("MODERATION_FRAME_SAMPLES", 8, minimum=1)
 
 # Access control
 # A token used from more distinct client IPs than this within 24 h is suspended.

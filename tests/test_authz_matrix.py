@@ -72,6 +72,8 @@ EXPECTED: dict[str, str] = {
     "job_detail": f"{LOGIN} 200/405 404/405 {OUT} 404/405 404/405",
     "job_status": f"{LOGIN} 200/405 404/405 {OUT} 404/405 404/405",
     "job_cancel": f"{LOGIN} 405/302 405/404 {OUT} 405/404 405/404",
+    # the owner only; a job with nothing to appeal answers with a message
+    "job_appeal": f"{LOGIN} 405/302 405/404 {OUT} 405/404 405/404",
     "my_videos": f"{LOGIN} 200/405 200/405 {OUT} 200/405 200/405",
     "community": f"{LOGIN} 200/405 200/405 {OUT} 200/405 200/405",
     # alice's unshared video: hers, and visible to moderators and staff
@@ -134,7 +136,7 @@ def world(alice, bob, carol, mod, staff_user, invited):
     job = make_job(alice)
     video = make_video(alice)
     token, _ = token_create(user=alice, name="cli", scopes=["read"])
-    job_urls = ("job_detail", "job_status", "job_cancel", "api_job")
+    job_urls = ("job_detail", "job_status", "job_cancel", "job_appeal", "api_job")
     video_urls = ("video_detail", "video_remix", "video_share", "video_report", "video_media")
     args = {
         **{name: [job.pk] for name in job_urls},

@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from generation.progress import job_broadcast
+from generation.progress import appeal_broadcast, job_broadcast
 from sora_site.asgi import application
 from tests.jobs import make_job, make_user
 
@@ -87,3 +87,21 @@ async def test_open_sockets_are_counted_for_metrics_and_refused_ones_are_not() -
     assert WEBSOCKETS_OPEN._value.get() == before + 1
     await communicator.disconnect()
     assert WEBSOCKETS_OPEN._value.get() == before
+
+
+async def test_an_appeal_decision_reaches_the_artists_open_page() -> None:
+    alice = await database_sync_to_async(make_user)("alice@example.com")
+    job = await database_sync_to_async(make_job)(alice, status="rejected")
+    communicator, connected = await connect(await database_sync_to_async(session_cookie_for)(alice))
+    assert connected
+    await communicator.receive_json_from()  # hello
+    await database_sync_to_async(appeal_broadcast)(
+        job_id=job.pk, owner_id=alice.pk, granted=False, reason="Real injuries shown."
+    )
+    assert await communicator.receive_json_from(timeout=2) == {
+        "type": "appeal",
+        "job_id": job.pk,
+        "granted": False,
+        "message": "Appeal turned down: Real injuries shown.",
+    }
+    await communicator.disconnect()

@@ -95,13 +95,30 @@
     return button;
   }
 
+  function notice(text) {
+    var box = document.createElement("div");
+    box.className = "placeholder";
+    var span = document.createElement("span");
+    span.textContent = text;
+    box.appendChild(span);
+    return box;
+  }
+
   function showVideo(root, video) {
+    var state = video.held ? "held" : video.removed ? "removed" : "ready";
     each(root, '[data-field="video"]', function (box) {
-      if (box.dataset.videoId === String(video.id)) {
+      if (box.dataset.videoId === String(video.id) && box.dataset.videoState === state) {
         return;  // already showing it: do not restart a playing video
       }
       box.dataset.videoId = String(video.id);
-      box.replaceChildren(box.dataset.mode === "tile" ? playButtonFor(video) : playerFor(video, false));
+      box.dataset.videoState = state;
+      if (state === "held") {
+        box.replaceChildren(notice("Held for review: a moderator will look at this video before anyone can see it."));
+      } else if (state === "removed") {
+        box.replaceChildren(notice("A moderator removed this video."));
+      } else {
+        box.replaceChildren(box.dataset.mode === "tile" ? playButtonFor(video) : playerFor(video, false));
+      }
     });
     each(root, '[data-field="link"]', function (a) { a.href = video.detail_url; });
     each(root, '[data-field="video-link"]', function (a) {
@@ -136,6 +153,45 @@
       if (job.video) {
         showVideo(root, job.video);
       }
+      if (job.appeal !== undefined) {
+        showAppeal(root, job.appeal);
+      }
+    });
+  }
+
+  function appealText(appeal) {
+    if (!appeal || !appeal.status) {
+      return "";
+    }
+    if (appeal.status === "pending") {
+      return "Your appeal is with a moderator.";
+    }
+    return "Appeal " + appeal.status_label.toLowerCase() + ": " + appeal.reason;
+  }
+
+  function showAppeal(root, appeal) {
+    each(root, '[data-field="appeal-box"]', function (box) {
+      box.classList.toggle("hidden", !appeal);
+    });
+    each(root, '[data-field="appeal"]', function (el) {
+      el.textContent = appealText(appeal);
+      el.classList.toggle("hidden", !appealText(appeal));
+    });
+    each(root, '[data-field="appeal-form"]', function (form) {
+      form.classList.toggle("hidden", !(appeal && appeal.can_appeal));
+    });
+  }
+
+  /* A moderator decided an appeal: say so at once, whatever the job does next. */
+  function applyAppeal(message) {
+    var roots = document.querySelectorAll('[data-job][data-job-id="' + message.job_id + '"]');
+    Array.prototype.forEach.call(roots, function (root) {
+      each(root, '[data-field="appeal-box"]', function (box) { box.classList.remove("hidden"); });
+      each(root, '[data-field="appeal"]', function (el) {
+        el.textContent = message.message;
+        el.classList.remove("hidden");
+      });
+      each(root, '[data-field="appeal-form"]', function (form) { form.classList.add("hidden"); });
     });
   }
 
@@ -176,6 +232,8 @@
       applySite(message.site);
     } else if (message.type === "revoked") {
       applyRevoked(message.message);
+    } else if (message.type === "appeal") {
+      applyAppeal(message);
     }
   }
 
