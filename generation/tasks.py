@@ -260,29 +260,32 @@ def jobs_sweep() -> dict[str, int]:
     return counts
 
 
-def jobs_redeliver() -> int:
+def jobs_redeliver(*, queue_lost: bool = False) -> int:
     """Periodic: hand queued jobs whose task never reached, or fell out of, the queue
     back to the workers, in order.
 
     Only when the broker's queue is empty (so nothing waiting there could still be
     theirs) and the job was neither queued nor enqueued in the last
-    JOB_REDELIVER_SECONDS. A job enqueued twice is harmless: the second claim finds
-    it no longer queued.
+    JOB_REDELIVER_SECONDS. `queue_lost` (Redis restarted or came back, see the
+    `sweep` command) hands over every queued job at once. A job enqueued twice is
+    harmless: the second claim finds it no longer queued.
     """
     from django_q.brokers import get_broker
 
     from generation.services import job_enqueue
 
     try:
-        if get_broker().queue_size():
+        if get_broker().queue_size() and not queue_lost:
             return 0
     except Exception as exc:  # the queue is down: nothing can be handed over now
         log.warning("Cannot look at the task queue (%s); queued jobs wait for it", exc)
         return 0
     stale = timezone.now() - timedelta(seconds=settings.JOB_REDELIVER_SECONDS)
     # Jobs queued only just now may still have their enqueue waiting on a commit.
-    lost = Job.objects.filter(status=JobStatus.QUEUED, status_changed_at__lt=stale).filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
-    )
+    lost = Job.objects.filter(status=JobStatus.QUEUED)
+    if not queue_lost:
+        lost = lost.filter(status_changed_at__lt=stale).filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+        )
     in_order = lost.order_by("queued_at", "pk").values_list("pk", flat=True)
     return sum(job_enqueue(job_id=pk) for pk in in_order)

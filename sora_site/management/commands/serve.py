@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sora_site import embedded
+from sora_site.asgi_server import web_server_argv
 
 STOP_GRACE_SECONDS = 15
 PR_SET_PDEATHSIG = 1
@@ -41,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start a worker cluster here."
         )
+        parser.add_argument(
+            "--web-workers",
+            type=int,
+            default=settings.WEB_WORKERS,
+            help="web server processes sharing the port (WEB_WORKERS)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._stopping = False
@@ -49,22 +57,22 @@ class Command(BaseCommand):
             lock = embedded.lock_data_dir(settings.DATA_DIR)
         except embedded.DataDirBusy as exc:
             raise CommandError(str(exc)) from None
-        redis_server = None
+        self._redis: EmbeddedRedisSupervisor | None = None
         previous = {
             sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
             if settings.EMBEDDED_REDIS:
-                redis_server = embedded.start_embedded_redis(
-                    Path(settings.REDIS_URL[len("unix://") :])
+                self._redis = EmbeddedRedisSupervisor(
+                    Path(settings.REDIS_URL[len("unix://") :]), log=self.stderr.write
                 )
             self._start_children(options)
             self._announce(options["host"], options["port"])
             exit_code = self._supervise()
         finally:
             self._stop_children()
-            if redis_server is not None:
-                embedded.stop_embedded_redis(redis_server)
+            if self._redis is not None:
+                self._redis.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             lock.close()
@@ -94,23 +102,16 @@ class Command(BaseCommand):
         self._children.append((name, process))
 
     def _start_children(self, options: dict[str, Any]) -> None:
-        python = sys.executable
+        manage_py = str(Path(settings.BASE_DIR) / "manage.py")
         self._spawn(
             "web",
-            [
-                python,
-                "-m",
-                "daphne",
-                "--bind",
-                options["host"],
-                "--port",
-                str(options["port"]),
-                "--proxy-headers",
-                "sora_site.asgi:application",
-            ],
+            web_server_argv(
+                host=options["host"], port=options["port"], workers=options["web_workers"]
+            ),
         )
+        self._spawn("sweeper", [sys.executable, manage_py, "sweep"])
         if not options["no_worker"]:
-            self._spawn("worker", [python, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"])
+            self._spawn("worker", [sys.executable, manage_py, "qcluster"])
 
     def _announce(self, host: str, port: int) -> None:
         from access.services import bootstrap_staff_invitation
@@ -130,6 +131,8 @@ class Command(BaseCommand):
 
     def _supervise(self) -> int:
         while not self._stopping:
+            if self._redis is not None:
+                self._redis.keep_alive()
             for name, process in self._children:
                 code = process.poll()
                 if code is not None:
@@ -153,6 +156,39 @@ class Command(BaseCommand):
             _signal_group(process, signal.SIGKILL)
             process.wait()
         self._children.clear()
+
+
+class EmbeddedRedisSupervisor:
+    """Owns the embedded Redis and starts it again within a second if it dies.
+
+    The children reconnect on their own (redis-py retries on the next command), and
+    the sweeper sees the new server's run id and hands queued jobs over at once.
+    """
+
+    def __init__(self, socket_path: Path, log: Callable[[str], Any]) -> None:
+        self.socket_path = socket_path
+        self.log = log
+        self.server = embedded.start_embedded_redis(socket_path)
+        self.restarts = 0
+
+    def keep_alive(self) -> None:
+        if embedded.embedded_redis_alive(self.server):
+            return
+        self.restarts += 1
+        self.log(
+            f"The embedded Redis (pid {getattr(self.server, 'pid', '?')}) stopped; "
+            f"restarting it (restart {self.restarts})."
+        )
+        embedded.forget_embedded_redis(self.server)
+        try:
+            self.server = embedded.start_embedded_redis(self.socket_path)
+        except Exception as exc:  # try again on the next round
+            self.log(f"The embedded Redis did not start again: {exc}")
+            return
+        self.log(f"The embedded Redis is running again (pid {self.server.pid}).")
+
+    def stop(self) -> None:
+        embedded.stop_embedded_redis(self.server)
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
