@@ -17,6 +17,8 @@ import sys
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from sora_site.asgi_limits import BODY as HEADERS_TOO_LARGE
+
 # h11's default limit on a request's head (request line + headers), in bytes.
 MAX_HEAD_BYTES = 16 * 1024
 # Clients only send pings: anything bigger than this is not one of ours.
@@ -25,14 +27,15 @@ GRACEFUL_SECONDS = 10
 
 
 class StudioH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, answering 431 (not 400) when the headers are too big."""
+    """uvicorn's h11 protocol, answering 431 (not 400) when a head arriving in pieces
+    grows too big; a big head that arrived whole meets sora_site.asgi_limits."""
 
     def send_400_response(self, msg: str) -> None:
         limit = self.config.h11_max_incomplete_event_size or MAX_HEAD_BYTES
         if len(self.conn.trailing_data[0]) <= limit:
             super().send_400_response(msg)
             return
-        body = b"Request header fields too large: keep the headers under 16 KB.\n"
+        body = HEADERS_TOO_LARGE
         head = (
             b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
             b"content-type: text/plain; charset=utf-8\r\n"

@@ -185,7 +185,7 @@ class EmbeddedRedisSupervisor:
         except Exception as exc:  # try again on the next round
             self.log(f"The embedded Redis did not start again: {exc}")
             return
-        self.log(f"The embedded Redis is running again (pid {self.server.pid}).")
+        self.log(f"The embedded Redis is running again (pid {getattr(self.server, 'pid', '?')}).")
 
     def stop(self) -> None:
         embedded.stop_embedded_redis(self.server)
