@@ -11,7 +11,10 @@ import logging
 import os
 import socket
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -103,6 +106,34 @@ class StepReporter:
             job_broadcast(job_id=self.job_id)
 
 
+@contextmanager
+def lease_heartbeat(*, job_id: int, worker: str) -> Iterator[None]:
+    """Renew the lease from a thread while the job is ours, not only at each step.
+
+    Loading a model (or encoding a long video) can take longer than the lease; the
+    sweep, which now runs every few seconds, would then take a healthy job away
+    and count a failed attempt. A killed worker's thread dies with it, so the
+    lease still runs out when it should.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.JOB_LEASE_SECONDS / 3):
+                if not lease_renew(job_id=job_id, worker=worker):
+                    return  # taken from us: the step callback stops the pipeline
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def job_run(job_id: int) -> str:
     """The django-q2 task. Returns the job's final status, for the task log."""
     worker = worker_id()
@@ -114,7 +145,8 @@ def job_run(job_id: int) -> str:
         return "not claimed"  # cancelled, already running elsewhere, or finished
     job = Job.objects.get(pk=job_id)
     try:
-        return _job_execute(job, worker)
+        with lease_heartbeat(job_id=job_id, worker=worker):
+            return _job_execute(job, worker)
     except Exception as exc:  # the job fails with a message; the worker lives on
         log.exception("Job %s failed", job_id)
         _job_fail(job_id, worker, failure_message(exc))

@@ -120,7 +120,6 @@ def forget_embedded_redis(server: redis.Redis) -> None:
     redis_dir = getattr(server, "redis_dir", None)
     if redis_dir:
         shutil.rmtree(redis_dir, ignore_errors=True)
-    server.pid = 0  # type: ignore[attr-defined]
     server.redis_dir = None  # type: ignore[attr-defined]
     server.pidfile = None  # type: ignore[attr-defined]
     server.connection_pool.disconnect()
