@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import requests
 
@@ -62,7 +62,7 @@ def artist_token(email: str) -> str:
 
 
 def api_submit(base: str, token: str, **fields: object) -> requests.Response:
-    payload = {"prompt": "a slow pan over a harbour at dusk", **fields}
+    payload: dict[str, Any] = {"prompt": "a slow pan over a harbour at dusk", **fields}
     return requests.post(
         f"{base}/api/v1/jobs",
         json=payload,
