@@ -7,6 +7,7 @@ its workers, so torch and the pipeline are imported inside `job_run` only.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
@@ -240,6 +241,11 @@ def _video_store(
 
 
 def failure_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return (
+            "The studio's storage is full, so the video could not be saved. "
+            "Ask staff to free some space, then try again."
+        )
     return (
         f"Generation failed ({type(exc).__name__}). Try again; if it keeps failing, "
         "try fewer frames or steps, or ask staff to check the worker log."

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import signal
 import statistics
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import psutil
 import pytest
@@ -133,3 +135,39 @@ def test_a_killed_embedded_redis_is_restarted_and_work_goes_on(studio: Serve) ->
         f"a job queued before the kill finished {resumed:.1f} s after it"
     )
     assert resumed < 60, "queued work must not wait for the minute's sweep"
+
+
+@pytest.fixture
+def tiny_media_disk(studio: Serve) -> Iterator[Path]:
+    """A 64 KB tmpfs mounted over serve's media directory (needs mount rights)."""
+    media = studio.data_dir / "media"
+    media.mkdir(exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(media)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield media
+    finally:
+        subprocess.run(["umount", str(media)], check=True)
+
+
+def test_a_full_media_disk_fails_the_job_with_a_clear_message(
+    studio: Serve, tiny_media_disk: Path
+) -> None:
+    (tiny_media_disk / "filler").write_bytes(b"\0" * 60_000)
+    token = artist_token("fulldisk@example.com")
+    response = api_submit(studio.base, token, **JOB)
+    assert response.status_code == 201, response.text
+    job_id = response.json()["jobs"][0]["id"]
+    job = wait_for("the job to finish", lambda: finished(job_id), timeout=180)
+    assert job.status == JobStatus.FAILED
+    assert "storage is full" in job.error
+    assert not Video.objects.filter(job_id=job_id).exists()
+    # Space again: the next job goes through, nothing is stuck.
+    (tiny_media_disk / "filler").unlink()
+    subprocess.run(["umount", str(tiny_media_disk)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(tiny_media_disk)])
+    again = api_submit(studio.base, token, **JOB).json()["jobs"][0]["id"]
+    assert wait_for("the next job", lambda: finished(again), timeout=180).status == "succeeded"
