@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ from django.test import Client
 
 from access.models import ApiToken, AuditEvent
 from access.services import token_create
-from tests.people import PASSWORD, person_create
+from tests.people import person_create
 from tests.services import ROOT, free_port, stop_process, subprocess_env, wait_for_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
