@@ -109,12 +109,12 @@ def test_while_redis_is_down_pages_render_and_the_api_says_unavailable(
 
     holder[0] = redis_start(workdir)
     restarted_at = time.monotonic()
-    accepted = wait_for(
-        "the API to accept work again",
-        lambda: (r := api_submit(serve.base, token, steps=2)).status_code == 201 and r,
-        timeout=20,
-        every=0.5,
-    )
+
+    def submitted() -> requests.Response | None:
+        response = api_submit(serve.base, token, steps=2)
+        return response if response.status_code == 201 else None
+
+    accepted = wait_for("the API to accept work again", submitted, timeout=20, every=0.5)
     assert accepted.json()["jobs"][0]["status"] == "queued"
     wait_for(
         "the waiting job to be handed to the queue",
