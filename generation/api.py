@@ -198,3 +198,11 @@ def video_json(video: Video) -> dict[str, Any]:
         "poster_url": reverse("video_poster", args=[video.pk]) if playable else None,
         "detail_url": reverse("video_detail", args=[video.pk]),
     }
+
+
+@api_view("GET", scope="read")
+def openapi(request: HttpRequest) -> JsonResponse:
+    """Token holders (scope read) and signed-in people: this API's OpenAPI document."""
+    from generation.openapi import openapi_document
+
+    return JsonResponse(openapi_document())
