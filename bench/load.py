@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def seed(videos: int) -> Any:
             model_name="builtin",
             gpu_seconds=0.1,
             shared=True,
-            shared_at=now - timezone.timedelta(seconds=n),
+            shared_at=now - timedelta(seconds=n),
             file=f"videos/bench-{n}.mp4",
             poster=f"posters/bench-{n}.jpg",
             **common,
