@@ -33,7 +33,15 @@ from tests.jobs import make_job
 from tests.people import person_create
 from tests.services import stop_process
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    # CI runs the suite twice; these belong to the embedded run (the scaled run
+    # breaks a Redis server and PostgreSQL instead), which keeps CI's time in check.
+    pytest.mark.skipif(
+        bool(os.environ.get("REDIS_URL")), reason="embedded-default faults: run without REDIS_URL"
+    ),
+]
 
 LEASE = 5
 KILLS = 3
