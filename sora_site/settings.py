@@ -171,6 +171,9 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Web server processes `serve` starts on one port (uvicorn --workers).
+WEB_WORKERS = env_int("WEB_WORKERS", 1, minimum=1)
+
 JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 1800, minimum=10)
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "studio"),

@@ -17,3 +17,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("generation.urls")),
 ]
+
+# Errors outside a view's own checks: JSON with a stable code under /api/, an
+# error id in the page and the log for anything unexpected (sora_site/errors.py).
+handler400 = "sora_site.errors.bad_request"
+handler403 = "sora_site.errors.permission_denied"
+handler404 = "sora_site.errors.not_found"
+handler500 = "sora_site.errors.server_error"

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sora_site import embedded, schema
+from sora_site.asgi_server import web_server_argv
 
 STOP_GRACE_SECONDS = 15
 PR_SET_PDEATHSIG = 1
@@ -48,6 +50,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not apply pending database migrations before starting.",
         )
+        parser.add_argument(
+            "--web-workers",
+            type=int,
+            default=settings.WEB_WORKERS,
+            help="web server processes sharing the port (WEB_WORKERS)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._stopping = False
@@ -61,14 +69,14 @@ class Command(BaseCommand):
         except (schema.DatabaseUnreachable, CommandError) as exc:
             lock.close()
             raise CommandError(str(exc)) from None
-        redis_server = None
+        self._redis: EmbeddedRedisSupervisor | None = None
         previous = {
             sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
             if settings.EMBEDDED_REDIS:
-                redis_server = embedded.start_embedded_redis(
-                    Path(settings.REDIS_URL[len("unix://") :])
+                self._redis = EmbeddedRedisSupervisor(
+                    Path(settings.REDIS_URL[len("unix://") :]), log=self.stderr.write
                 )
             self._metrics_dir = _metrics_dir_reset()
             self._start_children(options)
@@ -76,8 +84,8 @@ class Command(BaseCommand):
             exit_code = self._supervise()
         finally:
             self._stop_children()
-            if redis_server is not None:
-                embedded.stop_embedded_redis(redis_server)
+            if self._redis is not None:
+                self._redis.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             lock.close()
@@ -127,23 +135,16 @@ class Command(BaseCommand):
         self._children.append((name, process))
 
     def _start_children(self, options: dict[str, Any]) -> None:
-        python = sys.executable
+        manage_py = str(Path(settings.BASE_DIR) / "manage.py")
         self._spawn(
             "web",
-            [
-                python,
-                "-m",
-                "daphne",
-                "--bind",
-                options["host"],
-                "--port",
-                str(options["port"]),
-                "--proxy-headers",
-                "sora_site.asgi:application",
-            ],
+            web_server_argv(
+                host=options["host"], port=options["port"], workers=options["web_workers"]
+            ),
         )
+        self._spawn("sweeper", [sys.executable, manage_py, "sweep"])
         if not options["no_worker"]:
-            self._spawn("worker", [python, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"])
+            self._spawn("worker", [sys.executable, manage_py, "qcluster"])
 
     def _announce(self, host: str, port: int) -> None:
         from access.services import bootstrap_staff_invitation
@@ -163,6 +164,8 @@ class Command(BaseCommand):
 
     def _supervise(self) -> int:
         while not self._stopping:
+            if self._redis is not None:
+                self._redis.keep_alive()
             for name, process in self._children:
                 code = process.poll()
                 if code is not None:
@@ -204,6 +207,39 @@ def _metrics_dir_reset() -> Path:
     for stale in path.glob("*.db"):
         stale.unlink(missing_ok=True)
     return path
+
+
+class EmbeddedRedisSupervisor:
+    """Owns the embedded Redis and starts it again within a second if it dies.
+
+    The children reconnect on their own (redis-py retries on the next command), and
+    the sweeper sees the new server's run id and hands queued jobs over at once.
+    """
+
+    def __init__(self, socket_path: Path, log: Callable[[str], Any]) -> None:
+        self.socket_path = socket_path
+        self.log = log
+        self.server = embedded.start_embedded_redis(socket_path)
+        self.restarts = 0
+
+    def keep_alive(self) -> None:
+        if embedded.embedded_redis_alive(self.server):
+            return
+        self.restarts += 1
+        self.log(
+            f"The embedded Redis (pid {getattr(self.server, 'pid', '?')}) stopped; "
+            f"restarting it (restart {self.restarts})."
+        )
+        embedded.forget_embedded_redis(self.server)
+        try:
+            self.server = embedded.start_embedded_redis(self.socket_path)
+        except Exception as exc:  # try again on the next round
+            self.log(f"The embedded Redis did not start again: {exc}")
+            return
+        self.log(f"The embedded Redis is running again (pid {getattr(self.server, 'pid', '?')}).")
+
+    def stop(self) -> None:
+        embedded.stop_embedded_redis(self.server)
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:

@@ -1,0 +1,99 @@
+"""What a request gets when something goes wrong outside the view's own checks.
+
+The API always answers JSON with a stable code (README, "JSON API v1"); pages get
+a short HTML page. An unexpected exception gets an error id that is also in the
+log, so a person can quote it and staff can find the traceback. A Redis outage
+(queue, cache and websocket layer all live there) is not a bug: it answers 503
+`unavailable` with Retry-After, because it passes by itself within seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+
+import redis
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+
+log = logging.getLogger("sora_site.errors")
+
+API_PREFIX = "/api/"
+OUTAGE_RETRY_AFTER = 5
+OUTAGES = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether `exc` (or what it was raised from) is Redis being unreachable."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OUTAGES):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def json_error(status: int, code: str, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    message = "The studio is briefly unavailable (its queue server is restarting). Try again."
+    response: HttpResponse
+    if wants_json(request):
+        response = json_error(503, "unavailable", message, retry_after=OUTAGE_RETRY_AFTER)
+    else:
+        response = plain_page(503, "Briefly unavailable", message, retry_after=OUTAGE_RETRY_AFTER)
+    response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: called inside Django's except block, so sys.exc_info() is the error."""
+    exc = sys.exc_info()[1]
+    if is_outage(exc):
+        log.warning("Redis unreachable during %s %s: %s", request.method, request.path, exc)
+        return unavailable_response(request)
+    error_id = uuid.uuid4().hex[:12]
+    log.error("Unexpected error %s on %s %s", error_id, request.method, request.path, exc_info=exc)
+    message = f"Something went wrong on our side (error id {error_id}). Staff can look it up."
+    if wants_json(request):
+        return json_error(500, "server_error", message, id=error_id)
+    return plain_page(500, "Something went wrong", message)
+
+
+def plain_page(status: int, title: str, message: str, retry_after: int = 0) -> HttpResponse:
+    """An error page that needs neither the database nor the session (no context
+    processors run), since either may be what failed."""
+    context = {"status": status, "title": title, "message": message, "retry_after": retry_after}
+    html = loader.get_template("errors/plain.html").render(context)
+    return HttpResponse(html, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_json(request):
+        return json_error(404, "not_found", "No such URL in the API.")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_json(request):
+        return json_error(400, "bad_request", "The request could not be read.")
+    from django.views.defaults import bad_request as default_bad_request
+
+    return default_bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_json(request):
+        return json_error(403, "forbidden", str(exception) or "Not allowed.")
+    from django.views.defaults import permission_denied as default_permission_denied
+
+    return default_permission_denied(request, exception)
