@@ -6,4 +6,10 @@ class GenerationConfig(AppConfig):
     verbose_name = "Generation"
 
     def ready(self) -> None:
+        from django_q.signals import post_spawn
+
         from generation import receivers  # noqa: F401  (connects the moderation signals)
+        from generation.workers import worker_heartbeat_start
+
+        # Each forked worker process announces itself and keeps a heartbeat.
+        post_spawn.connect(worker_heartbeat_start, dispatch_uid="generation-worker-heartbeat")

@@ -14,7 +14,7 @@ import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db.models import Avg, F, Q
+from django.db.models import Avg, F
 from django.urls import reverse
 
 from generation.models import Job, JobStatus
@@ -31,13 +31,12 @@ def user_group(user_id: int) -> str:
 
 
 def queue_position(job: Job) -> int | None:
-    """1 for the next job to start; None unless the job is queued."""
+    """1 for the next job to start, in the fair queue's order; None unless queued."""
+    from generation.queue import queue_position_of
+
     if job.status != JobStatus.QUEUED or job.queued_at is None:
         return None
-    ahead = Job.objects.filter(status=JobStatus.QUEUED).filter(
-        Q(queued_at__lt=job.queued_at) | Q(queued_at=job.queued_at, pk__lt=job.pk)
-    )
-    return ahead.count() + 1
+    return queue_position_of(job)
 
 
 def average_job_seconds() -> float | None:

@@ -8,8 +8,6 @@ its workers, so torch and the pipeline are imported inside `job_run` only.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -28,6 +26,7 @@ from generation.health import model_state_record
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
 from generation.transitions import job_move
+from generation.workers import worker_announce, worker_name, workers_forget_stale
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +38,13 @@ BROADCAST_INTERVAL = 0.1  # seconds between live step updates; first and last al
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return worker_name()  # host:pid, as on the Workers page
+
+
+def served_model() -> str | None:
+    """The catalogue model this worker serves (it claims only that model's jobs), or
+    None for the single-model default, where a worker takes any queued job."""
+    return settings.WORKER_MODEL or None
 
 
 def lease_deadline() -> datetime:
@@ -104,21 +109,31 @@ class StepReporter:
 
 
 def job_run(job_id: int) -> str:
-    """The django-q2 task. Returns the job's final status, for the task log."""
+    """The django-q2 task. Returns the job's final status, for the task log.
+
+    The task only wakes this worker: it claims the fairest queued job of its model
+    (generation/queue.py), which may be another than `job_id`; that job's own task
+    will then find this one, or nothing."""
+    from generation.queue import job_claim_next
+
     worker = worker_id()
     if site_state().paused:
         # Nothing starts while the studio is paused; resume hands every queued job
         # to the workers again, in order.
         return "site paused: left queued"
-    if not job_claim(job_id=job_id, worker=worker):
-        return "not claimed"  # cancelled, already running elsewhere, or finished
-    job = Job.objects.get(pk=job_id)
+    claimed = job_claim_next(worker=worker, model=served_model())
+    if claimed is None:
+        return "not claimed"  # nothing queued: cancelled, or already run by another task
+    job = Job.objects.get(pk=claimed)
+    worker_announce(current_job_id=claimed)
     try:
         return _job_execute(job, worker)
     except Exception as exc:  # the job fails with a message; the worker lives on
-        log.exception("Job %s failed", job_id)
-        _job_fail(job_id, worker, failure_message(exc))
+        log.exception("Job %s failed", claimed)
+        _job_fail(claimed, worker, failure_message(exc))
         return JobStatus.FAILED
+    finally:
+        worker_announce(current_job_id=None)
 
 
 def _job_execute(job: Job, worker: str) -> str:
@@ -257,6 +272,7 @@ def jobs_sweep() -> dict[str, int]:
                     job_id=job.pk, allowed_from={JobStatus.RUNNING}, where=still_expired
                 )
     counts["redelivered"] = jobs_redeliver()
+    workers_forget_stale()
     return counts
 
 

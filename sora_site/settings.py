@@ -166,6 +166,11 @@ CHANNEL_LAYERS = {
     }
 }
 
+# The fair queue (generation/queue.py): staff's jobs go before everyone else's.
+STAFF_PRIORITY = env_bool("STAFF_PRIORITY", False)
+# A worker cluster bound to one catalogue model claims only that model's jobs; unset,
+# workers serve GENERATION_MODEL and take any queued job (the single-model default).
+WORKER_MODEL = env_str("WORKER_MODEL", "")
 JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 1800, minimum=10)
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "studio"),
@@ -182,6 +187,10 @@ Q_CLUSTER = {
     "label": "Task queue",
     "ALT_CLUSTERS": {},
 }
+if WORKER_MODEL:
+    # Each catalogue model has its own task list; "name" (the signing salt) stays shared.
+    Q_CLUSTER["cluster_name"] = f"{Q_CLUSTER['name']}.{WORKER_MODEL}"
+
 
 STORAGES = {
     # Media never has a public URL: views check permission and stream it.
@@ -314,6 +323,7 @@ HEALTH_CHECKS = [
     "sora_site.health.check_database",
     "sora_site.health.check_redis",
     "sora_site.health.check_worker",
+    "generation.workers.check_workers",
     "generation.health.check_model",
 ]
 
