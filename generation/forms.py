@@ -188,6 +188,9 @@ class GenerationForm(forms.Form):
             return {}
         self._clean_size(data)
         self._clean_length(data)
+        if self.data.get("model") and "model" not in self.fields:
+            # Asked for a catalogue model this person may not use (or nobody serves now).
+            self.add_error(None, "That model is not available to you now; choose another.")
         return data
 
     def _clean_size(self, data: dict[str, Any]) -> None:

@@ -134,6 +134,29 @@ def job_run(job_id: int) -> str:
         return JobStatus.FAILED
     finally:
         worker_announce(current_job_id=None)
+        _wake_for_leftovers()
+
+
+def _wake_for_leftovers() -> None:
+    """Queued jobs but an empty task list means tasks were lost (a host died holding
+    prefetched tasks): hand one on at once instead of waiting for the sweep. An
+    extra task is harmless; it finds nothing to claim."""
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+
+    from generation.services import job_enqueue
+
+    if Conf.SYNC:  # inline tasks (tests): there is no queue that could have lost one
+        return
+    try:
+        queued = Job.objects.filter(status=JobStatus.QUEUED)
+        if served_model() is not None:
+            queued = queued.filter(model_name=served_model())
+        next_id = queued.order_by("queued_at", "pk").values_list("pk", flat=True).first()
+        if next_id is not None and not get_broker(Conf.CLUSTER_NAME).queue_size():
+            job_enqueue(job_id=next_id)
+    except Exception as exc:  # best effort: the sweep redelivers in any case
+        log.warning("Could not check for queued jobs without a task (%s)", exc)
 
 
 def _job_execute(job: Job, worker: str) -> str:
