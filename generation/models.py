@@ -83,6 +83,8 @@ class Job(models.Model):
 
     error = models.TextField(blank=True, help_text="What went wrong, for the artist")
     gpu_seconds = models.FloatField(null=True, blank=True)
+    # Seconds per phase of the worker's run (generation/timing.py), for bench/.
+    timings = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

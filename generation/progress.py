@@ -18,6 +18,7 @@ from django.db.models import Avg, F
 from django.urls import reverse
 
 from generation.models import Job, JobStatus
+from generation.timing import phase
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +147,10 @@ def group_send(group: str, message: dict[str, Any]) -> None:
 
 
 def job_broadcast(*, job_id: int) -> None:
-    job = Job.objects.select_related("video").filter(pk=job_id).first()
-    if job is None:
-        return
-    snapshot = job_snapshot(job)
-    snapshot["sent_at"] = time.time()  # lets clients (and bench/) see how fresh an update is
-    group_send(user_group(job.owner_id), {"type": "job.update", "job": snapshot})
+    with phase("broadcasts"):
+        job = Job.objects.select_related("video").filter(pk=job_id).first()
+        if job is None:
+            return
+        snapshot = job_snapshot(job)
+        snapshot["sent_at"] = time.time()  # lets clients (and bench/) see how fresh it is
+        group_send(user_group(job.owner_id), {"type": "job.update", "job": snapshot})

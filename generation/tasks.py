@@ -25,6 +25,7 @@ from access.selectors import site_paused_condition, site_state
 from generation.health import model_state_record
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
+from generation.timing import phase, phase_switch, phases_recorded
 from generation.transitions import job_move
 from generation.workers import worker_announce, worker_name, workers_forget_stale
 
@@ -84,7 +85,8 @@ def lease_renew(
         if step == 1:
             fields["first_step_at"] = now
     updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_owner=worker)
-    return updated.update(**fields) == 1
+    with phase("database writes"):
+        return updated.update(**fields) == 1
 
 
 class StepReporter:
@@ -106,6 +108,8 @@ class StepReporter:
         if step in (1, total) or now - self.last_sent >= BROADCAST_INTERVAL:
             self.last_sent = now
             job_broadcast(job_id=self.job_id)
+        if step == total:
+            phase_switch("decode")  # the pipeline decodes the latents after the last step
 
 
 def job_run(job_id: int) -> str:
@@ -121,20 +125,26 @@ def job_run(job_id: int) -> str:
         # Nothing starts while the studio is paused; resume hands every queued job
         # to the workers again, in order.
         return "site paused: left queued"
-    claimed = job_claim_next(worker=worker, model=served_model())
-    if claimed is None:
-        return "not claimed"  # nothing queued: cancelled, or already run by another task
-    job = Job.objects.get(pk=claimed)
-    worker_announce(current_job_id=claimed)
-    try:
-        return _job_execute(job, worker)
-    except Exception as exc:  # the job fails with a message; the worker lives on
-        log.exception("Job %s failed", claimed)
-        _job_fail(claimed, worker, failure_message(exc))
-        return JobStatus.FAILED
-    finally:
-        worker_announce(current_job_id=None)
-        _wake_for_leftovers()
+    with phases_recorded() as phases:
+        with phase("claim"):
+            claimed = job_claim_next(worker=worker, model=served_model())
+        if claimed is None:
+            return "not claimed"  # nothing queued: cancelled, or already run by another task
+        try:
+            with phase("database writes"):
+                job = Job.objects.select_related("owner").get(pk=claimed)
+                worker_announce(current_job_id=claimed)
+            return _job_execute(job, worker)
+        except Exception as exc:  # the job fails with a message; the worker lives on
+            log.exception("Job %s failed", claimed)
+            _job_fail(claimed, worker, failure_message(exc))
+            return JobStatus.FAILED
+        finally:
+            with phase("database writes"):
+                worker_announce(current_job_id=None)
+                _wake_for_leftovers()
+            # Bookkeeping for bench/generation.py, after the job's own writes.
+            Job.objects.filter(pk=claimed).update(timings=phases.as_dict())
 
 
 def _wake_for_leftovers() -> None:
@@ -163,7 +173,8 @@ def _job_execute(job: Job, worker: str) -> str:
     from access.policy import generation_decision
     from generation.backends import JobInterrupted, ModelLoadError, get_model
 
-    decision = generation_decision(job.owner)
+    with phase("checks"):
+        decision = generation_decision(job.owner)
     if decision.code == "paused":  # paused between our claim and now
         job_move(
             job_id=job.pk,
@@ -182,12 +193,15 @@ def _job_execute(job: Job, worker: str) -> str:
         )
         return JobStatus.CANCELLED
     try:
-        model = get_model()
+        with phase("model fetch"):
+            model = get_model()
     except ModelLoadError as exc:
         model_state_record(ok=False, detail=str(exc))
+        global _recorded_ok
+        _recorded_ok = None
         _job_fail(job.pk, worker, f"The video model could not be loaded: {exc}")
         return JobStatus.FAILED
-    model_state_record(ok=True, detail=f"{model.name} loaded on {model.device}")
+    _model_ok_record(model)
     started = time.monotonic()
     reporter = StepReporter(job.pk, worker)
     try:
@@ -199,10 +213,23 @@ def _job_execute(job: Job, worker: str) -> str:
     return _video_store(job, worker, frames, model.name, gpu_seconds)
 
 
+_recorded_ok: tuple[str, str, int] | None = None  # what this process last told /healthz
+
+
+def _model_ok_record(model: LoadedModel) -> None:
+    """Tell /healthz the model is loaded, once per load rather than once per job."""
+    global _recorded_ok
+    key = (model.name, model.device, id(model))
+    if _recorded_ok != key:
+        model_state_record(ok=True, detail=f"{model.name} loaded on {model.device}")
+        _recorded_ok = key
+
+
 def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
     from generation.backends import run_pipeline
 
-    return run_pipeline(model=model, params=job.params(), on_step=reporter)
+    with phase("denoise"):  # the last step callback switches this to "decode"
+        return run_pipeline(model=model, params=job.params(), on_step=reporter)
 
 
 def _video_store(
@@ -212,9 +239,11 @@ def _video_store(
 
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
         path = Path(tmp) / "video.mp4"
-        encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
-        poster = make_poster(frames=frames)
-        with transaction.atomic():
+        with phase("encode"):
+            encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
+        with phase("poster"):
+            poster = make_poster(frames=frames)
+        with phase("database writes"), transaction.atomic():
             moved = job_move(
                 job_id=job.pk,
                 to=JobStatus.SUCCEEDED,
@@ -238,9 +267,9 @@ def _video_store(
                 model_name=model_name,
                 gpu_seconds=gpu_seconds,
             )
-            with path.open("rb") as handle:
+            with phase("store"), path.open("rb") as handle:
                 video.file.save("video.mp4", File(handle), save=False)
-            video.poster.save("poster.jpg", ContentFile(poster), save=False)
+                video.poster.save("poster.jpg", ContentFile(poster), save=False)
             video.save()
     return JobStatus.SUCCEEDED
 
