@@ -218,6 +218,10 @@ def submit_and_wait(owner, width: int, height: int, frames: int, seed: int) -> d
     if job.status != JobStatus.SUCCEEDED:
         raise RuntimeError(f"job {job.pk} ended {job.status}: {job.error}")
     job = Job.objects.get(pk=job.pk)
+    deadline = time.monotonic() + 5
+    while not job.timings and time.monotonic() < deadline:  # written just after success
+        time.sleep(0.02)
+        job.refresh_from_db(fields=["timings"])
     assert job.started_at is not None and job.enqueued_at is not None
     start_latency = (job.started_at - job.enqueued_at).total_seconds()
     return {"total_s": total, "enqueue_to_start_s": start_latency, "phases": job.timings}

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -167,18 +168,23 @@ def wait_done(ids: list[int], timeout: float) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("jobs did not finish in time")
         time.sleep(0.25)
-    failed = Job.objects.filter(pk__in=ids).exclude(status="succeeded")
-    if failed.exists():
-        raise RuntimeError(f"{failed.count()} jobs did not succeed: {failed.first().error}")
+    failed = list(Job.objects.filter(pk__in=ids).exclude(status="succeeded"))
+    if failed:
+        raise RuntimeError(f"{len(failed)} jobs did not succeed: {failed[0].error}")
+
+
+def seconds(later: datetime | None, earlier: datetime | None) -> float:
+    assert later is not None and earlier is not None
+    return (later - earlier).total_seconds()
 
 
 def measure_load(ids: list[int], people: list[Any]) -> dict[str, Any]:
     from generation.models import Job
 
     jobs = list(Job.objects.filter(pk__in=ids).order_by("started_at"))
-    first_start = min(job.started_at for job in jobs)
-    last_finish = max(job.finished_at for job in jobs)
-    makespan = (last_finish - first_start).total_seconds()
+    first_start = min(job.started_at for job in jobs if job.started_at)
+    last_finish = max(job.finished_at for job in jobs if job.finished_at)
+    makespan = seconds(last_finish, first_start)
     # Shares over the starts made while every person still had a job waiting.
     remaining = {person.pk: 0 for person in people}
     for job in jobs:
@@ -190,7 +196,7 @@ def measure_load(ids: list[int], people: list[Any]) -> dict[str, Any]:
         counts[job.owner_id] += 1
         remaining[job.owner_id] -= 1
     window = sum(counts.values())
-    waits = [(job.started_at - job.queued_at).total_seconds() for job in jobs]
+    waits = [seconds(job.started_at, job.queued_at) for job in jobs]
     return {
         "jobs": len(jobs),
         "makespan_s": round(makespan, 3),
@@ -220,7 +226,7 @@ def idle_pickup(web_port: int, token: str, runs: int) -> list[float]:
         job_id = response.json()["jobs"][0]["id"]
         wait_done([job_id], 120)
         job = Job.objects.get(pk=job_id)
-        waits.append((job.started_at - job.queued_at).total_seconds())
+        waits.append(seconds(job.started_at, job.queued_at))
     return waits
 
 
@@ -246,6 +252,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=4)
     parser.add_argument("--jobs-per-worker", type=int, default=6)
     parser.add_argument("--idle-runs", type=int, default=5)
+    parser.add_argument("--min-share-jobs", type=int, default=6)
     parser.add_argument("--port-base", type=int, default=0, help="0: any free ports")
     parser.add_argument("--json-out")
     args = parser.parse_args()
@@ -288,8 +295,9 @@ def main() -> None:
         os.environ.update(limits)
         from access.services import token_create
 
-        people = people_create(args.people)
-        _, token = token_create(user=people[0], name="bench", scopes=["submit", "read"])
+        people = people_create(args.people + 1)
+        idle_person, people = people[-1], people[:-1]  # not in the share figures
+        _, token = token_create(user=idle_person, name="bench", scopes=["submit", "read"])
         fleet.start_web(web_port, **limits)
         wait_http(f"http://127.0.0.1:{web_port}/healthz", 90)
         for k in ks:
@@ -305,7 +313,9 @@ def main() -> None:
                 run["idle_queue_to_start_p50_s"] = round(percentile(waits, 50), 3)
                 run["idle_queue_to_start_p95_s"] = round(percentile(waits, 95), 3)
             total_units = sum(range(1, args.people + 1))
-            per_unit = max(1, round(args.jobs_per_worker * k / total_units))
+            # The person with least work gets at least --min-share-jobs, so the share
+            # window (until their queue runs dry) spans several rounds.
+            per_unit = max(args.min_share_jobs, round(args.jobs_per_worker * k / total_units))
             ids = fill_queue(people, per_unit)
             expected = len(ids) * STEPS * args.step_seconds / k
             wait_done(ids, timeout=60 + 4 * expected)

@@ -25,7 +25,7 @@ from access.selectors import site_paused_condition, site_state
 from generation.health import model_state_record
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
-from generation.timing import phase, phase_switch, phases_recorded
+from generation.timing import phase, phase_switch, phases_recorded, phases_so_far
 from generation.transitions import job_move
 from generation.workers import worker_announce, worker_name, workers_forget_stale
 
@@ -92,9 +92,10 @@ def lease_renew(
 class StepReporter:
     """The denoising-step callback: checks the job is still ours, records progress."""
 
-    def __init__(self, job_id: int, worker: str) -> None:
+    def __init__(self, job_id: int, worker: str, job: Job | None = None) -> None:
         self.job_id = job_id
         self.worker = worker
+        self.job = job  # the running job as claimed: step updates are built from it
         self.last_sent = 0.0
         self.step = 0
 
@@ -107,9 +108,20 @@ class StepReporter:
         now = time.monotonic()
         if step in (1, total) or now - self.last_sent >= BROADCAST_INTERVAL:
             self.last_sent = now
-            job_broadcast(job_id=self.job_id)
+            job_broadcast(job_id=self.job_id, job=self._current(step, total))
         if step == total:
             phase_switch("decode")  # the pipeline decodes the latents after the last step
+
+    def _current(self, step: int, total: int) -> Job | None:
+        """Our copy with this step's progress: the renewal just proved the job is still
+        running and ours, so nothing else in the row has changed that a page shows."""
+        if self.job is None:
+            return None
+        now = timezone.now()
+        self.job.progress_step, self.job.progress_total, self.job.progress_at = step, total, now
+        if step == 1:
+            self.job.first_step_at = now
+        return self.job
 
 
 def job_run(job_id: int) -> str:
@@ -143,8 +155,9 @@ def job_run(job_id: int) -> str:
             with phase("database writes"):
                 worker_announce(current_job_id=None)
                 _wake_for_leftovers()
-            # Bookkeeping for bench/generation.py, after the job's own writes.
-            Job.objects.filter(pk=claimed).update(timings=phases.as_dict())
+            # A job that did not succeed gets its timings here (success wrote them).
+            unfinished = Job.objects.filter(pk=claimed).exclude(status=JobStatus.SUCCEEDED)
+            unfinished.update(timings=phases.as_dict())
 
 
 def _wake_for_leftovers() -> None:
@@ -203,7 +216,7 @@ def _job_execute(job: Job, worker: str) -> str:
         return JobStatus.FAILED
     _model_ok_record(model)
     started = time.monotonic()
-    reporter = StepReporter(job.pk, worker)
+    reporter = StepReporter(job.pk, worker, job)
     try:
         frames = _frames_for(job, model, reporter)
     except JobInterrupted:
@@ -243,34 +256,40 @@ def _video_store(
             encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
         with phase("poster"):
             poster = make_poster(frames=frames)
-        with phase("database writes"), transaction.atomic():
-            moved = job_move(
-                job_id=job.pk,
-                to=JobStatus.SUCCEEDED,
-                allowed_from={JobStatus.RUNNING},
-                gpu_seconds=gpu_seconds,
-                progress_step=job.steps,
-                progress_total=job.steps,
-            )
-            if not moved:
-                return "interrupted while encoding"  # cancelled meanwhile: keep nothing
-            video = Video(
-                job=job,
-                owner_id=job.owner_id,
-                width=int(frames.shape[2]),
-                height=int(frames.shape[1]),
-                num_frames=int(frames.shape[0]),
-                fps=job.fps,
-                duration_seconds=frames.shape[0] / job.fps,
-                size_bytes=path.stat().st_size,
-                seed=job.seed,
-                model_name=model_name,
-                gpu_seconds=gpu_seconds,
-            )
-            with phase("store"), path.open("rb") as handle:
-                video.file.save("video.mp4", File(handle), save=False)
-                video.poster.save("poster.jpg", ContentFile(poster), save=False)
+        video = Video(
+            job=job,
+            owner_id=job.owner_id,
+            width=int(frames.shape[2]),
+            height=int(frames.shape[1]),
+            num_frames=int(frames.shape[0]),
+            fps=job.fps,
+            duration_seconds=frames.shape[0] / job.fps,
+            size_bytes=path.stat().st_size,
+            seed=job.seed,
+            model_name=model_name,
+            gpu_seconds=gpu_seconds,
+        )
+        # Files first, outside the transaction: an upload to shared storage must not
+        # hold the database's write lock (SQLite has one for everybody).
+        with phase("store"), path.open("rb") as handle:
+            video.file.save("video.mp4", File(handle), save=False)
+            video.poster.save("poster.jpg", ContentFile(poster), save=False)
+    with phase("database writes"), transaction.atomic():
+        moved = job_move(
+            job_id=job.pk,
+            to=JobStatus.SUCCEEDED,
+            allowed_from={JobStatus.RUNNING},
+            gpu_seconds=gpu_seconds,
+            progress_step=job.steps,
+            progress_total=job.steps,
+            timings=phases_so_far(),
+        )
+        if moved:
             video.save()
+    if not moved:  # cancelled meanwhile: keep nothing
+        video.file.delete(save=False)
+        video.poster.delete(save=False)
+        return "interrupted while encoding"
     return JobStatus.SUCCEEDED
 
 

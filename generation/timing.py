@@ -98,3 +98,9 @@ def phase_switch(name: str) -> None:
     recorder = _current.get()
     if recorder is not None:
         recorder.switch(name)
+
+
+def phases_so_far() -> dict[str, float]:
+    """The open recorder's figures now (empty outside a worker's job)."""
+    recorder = _current.get()
+    return recorder.as_dict() if recorder is not None else {}

@@ -45,8 +45,13 @@ def assigned_device() -> str:
     return settings.GENERATION_DEVICE
 
 
-def worker_announce(*, current_job_id: int | None = None) -> None:
-    """Insert or refresh this process's row (and say which job it is on)."""
+def worker_announce(*, current_job_id: int | None = None, full: bool = False) -> None:
+    """Insert or refresh this process's row (and say which job it is on): one UPDATE
+    when the row exists, which is every time but the first."""
+    now = timezone.now()
+    mine = Worker.objects.filter(name=worker_name())
+    if not full and mine.update(current_job_id=current_job_id, heartbeat_at=now):
+        return
     Worker.objects.update_or_create(
         name=worker_name(),
         defaults={
@@ -55,7 +60,7 @@ def worker_announce(*, current_job_id: int | None = None) -> None:
             "device": assigned_device(),
             "model_name": served_model_name(),
             "current_job_id": current_job_id,
-            "heartbeat_at": timezone.now(),
+            "heartbeat_at": now,
         },
     )
 
@@ -82,7 +87,7 @@ def worker_heartbeat_start(**kwargs: Any) -> threading.Event:
     """django-q2's post_spawn receiver: runs in each freshly forked worker process."""
     stop = threading.Event()
     try:
-        worker_announce()
+        worker_announce(full=True)  # a reused pid may have served another model
     except Exception as exc:
         log.warning("Worker could not announce itself (%s)", exc)
     finally:
