@@ -218,9 +218,13 @@ def submit_and_wait(owner, width: int, height: int, frames: int, seed: int) -> d
     if job.status != JobStatus.SUCCEEDED:
         raise RuntimeError(f"job {job.pk} ended {job.status}: {job.error}")
     job = Job.objects.get(pk=job.pk)
+    deadline = time.monotonic() + 5
+    while not job.timings and time.monotonic() < deadline:  # written just after success
+        time.sleep(0.02)
+        job.refresh_from_db(fields=["timings"])
     assert job.started_at is not None and job.enqueued_at is not None
     start_latency = (job.started_at - job.enqueued_at).total_seconds()
-    return {"total_s": total, "enqueue_to_start_s": start_latency}
+    return {"total_s": total, "enqueue_to_start_s": start_latency, "phases": job.timings}
 
 
 def main() -> None:
@@ -262,6 +266,7 @@ def main() -> None:
                     submit_and_wait(owner, width, height, frames, run) for run in range(args.runs)
                 ]
                 results["sizes"][name]["system_s"] = [r["total_s"] for r in runs]
+                results["sizes"][name]["phases"] = [r["phases"] for r in runs]
                 starts += [r["enqueue_to_start_s"] for r in runs]
             time.sleep(0.5)
             listener.stop_flag = True
@@ -275,6 +280,17 @@ def main() -> None:
 
 def row(label: str, values: list[float]) -> None:
     print(f"{label:48} {percentile(values, 50):10.3f} {percentile(values, 95):10.3f}")
+
+
+def phases_report(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Where the worker's time went, per phase (generation/timing.py), p50 in ms."""
+    names = [name for name in runs[0] if name != "wall"] + ["wall"] if runs else []
+    medians = {}
+    for name in names:
+        values = [run.get(name, 0.0) * 1000 for run in runs]
+        medians[name] = round(statistics.median(values), 2)
+        row(f"  worker phase: {name} (ms)", values)
+    return medians
 
 
 def report(results: dict[str, Any], json_out: Path | None) -> None:
@@ -292,6 +308,10 @@ def report(results: dict[str, Any], json_out: Path | None) -> None:
         row(f"raw pipeline+encode {data['size']} (s)", raw)
         row(f"submit->stored video {data['size']} (s)", system)
         print(f"{'  ratio system/raw (median)':48} {ratio:10.2f}")
+        overhead = statistics.median(system) - statistics.median(raw)
+        summary["sizes"][name]["overhead_p50_ms"] = round(overhead * 1000, 1)
+        print(f"{'  system - raw (median, ms)':48} {overhead * 1000:10.1f}")
+        summary["sizes"][name]["phases_p50_ms"] = phases_report(data["phases"])
     for key, label in (
         ("enqueue_to_start_s", "enqueue -> worker start"),
         ("step_to_websocket_s", "step callback -> websocket client"),

@@ -8,13 +8,16 @@ generation.view_video, which Django's admin shows as view-only pages.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.text import Truncator
 
-from generation.models import Job, Video
+from generation.models import Job, ModelEntry, Video, Worker
+from generation.workers import LIVE_SECONDS
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,3 +50,24 @@ class VideoAdmin(ReadOnlyAdmin):
     list_filter = ["shared", "hidden", "removed"]
     search_fields = ["job__prompt", "owner__email", "owner__username"]
     list_select_related = ["owner", "job"]
+
+
+@admin.register(ModelEntry)
+class ModelEntryAdmin(admin.ModelAdmin):
+    """Staff's model catalogue: what workers may serve and who may use it."""
+
+    list_display = ["name", "display_name", "source", "dtype", "offload", "roles", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "display_name", "source"]
+
+
+@admin.register(Worker)
+class WorkerAdmin(ReadOnlyAdmin):
+    """The Workers page: every worker process that announced itself, alive or not."""
+
+    list_display = ["name", "host", "device", "model_name", "current_job", "heartbeat_at", "alive"]
+    list_filter = ["model_name", "host"]
+
+    @admin.display(boolean=True, description="Alive")
+    def alive(self, worker: Worker) -> bool:
+        return worker.heartbeat_at >= timezone.now() - timedelta(seconds=LIVE_SECONDS)

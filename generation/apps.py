@@ -12,3 +12,8 @@ class GenerationConfig(AppConfig):
         from generation.metrics import worker_model_announce
 
         post_spawn.connect(worker_model_announce, dispatch_uid="generation.worker_model")
+
+        from generation.workers import worker_heartbeat_start
+
+        # Each forked worker process announces itself and keeps a heartbeat.
+        post_spawn.connect(worker_heartbeat_start, dispatch_uid="generation-worker-heartbeat")

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from django.conf import settings
 
-from generation.params import BUILTIN_MODEL, GenerationParams, ModelCaps, caps_for, fit_params
+from generation.params import (
+    BUILTIN_MODEL,
+    SIMULATED_PREFIX,
+    GenerationParams,
+    ModelCaps,
+    caps_for,
+    fit_params,
+    is_simulated,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -59,11 +67,31 @@ class ModelConfig:
 
     @classmethod
     def from_settings(cls) -> ModelConfig:
+        if settings.WORKER_MODEL:
+            return cls.from_catalogue(settings.WORKER_MODEL)
         return cls(
             name=settings.GENERATION_MODEL,
             dtype=settings.GENERATION_DTYPE,
             device=settings.GENERATION_DEVICE,
             offload=settings.GENERATION_OFFLOAD,
+        )
+
+    @classmethod
+    def from_catalogue(cls, entry_name: str) -> ModelConfig:
+        """The staff's catalogue entry this worker serves (WORKER_MODEL / --model)."""
+        from generation.models import ModelEntry
+
+        entry = ModelEntry.objects.filter(name=entry_name).first()
+        if entry is None:
+            raise ModelLoadError(
+                f"WORKER_MODEL={entry_name!r} is not in the model catalogue; add it in the "
+                "admin (Generation > Catalogue models) or start the worker with another --model."
+            )
+        return cls(
+            name=entry.source,
+            dtype=entry.dtype,
+            device=settings.GENERATION_DEVICE,
+            offload=entry.offload,
         )
 
 
@@ -208,6 +236,73 @@ def wan_pipeline(*, tokenizer: Any, text_encoder: Any, vae: Any, transformer: An
 
 
 # ---------------------------------------------------------------------------
+# The simulated GPU (GENERATION_MODEL=simulated:<seconds>): for scale tests and
+# benchmarks only. It sleeps the given time per step, so many simulated workers
+# share two CPU cores the way many real workers share nothing, and returns a
+# solid-colour clip (the colour follows the seed). It is not a model.
+# ---------------------------------------------------------------------------
+
+SIMULATED_DEVICE = "simulated"
+
+
+@dataclass
+class _SimulatedOutput:
+    frames: list[np.ndarray]
+
+
+class SimulatedPipeline:
+    """Quacks like a diffusers text-to-video pipeline; spends wall time, not CPU."""
+
+    def __init__(self, seconds_per_step: float) -> None:
+        self.seconds_per_step = seconds_per_step
+        self._num_timesteps = 0
+
+    def __call__(
+        self,
+        prompt: str,
+        num_frames: int,
+        width: int,
+        height: int,
+        num_inference_steps: int,
+        seed: int = 0,
+        callback_on_step_end: Callable[..., dict[str, Any]] | None = None,
+    ) -> _SimulatedOutput:
+        self._num_timesteps = num_inference_steps
+        for step in range(num_inference_steps):
+            time.sleep(self.seconds_per_step)
+            if callback_on_step_end is not None:
+                callback_on_step_end(self, step, None, {})
+        colour = np.array([(seed * 97) % 256, (seed * 57) % 256, (seed * 31) % 256]) / 255.0
+        clip = np.broadcast_to(colour, (num_frames, height, width, 3)).astype(np.float32)
+        return _SimulatedOutput(frames=[clip])
+
+    def maybe_free_model_hooks(self) -> None:
+        pass
+
+
+def simulated_model(name: str) -> LoadedModel:
+    text = name.removeprefix(SIMULATED_PREFIX)
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 60:
+        raise ModelLoadError(
+            f"GENERATION_MODEL={name!r}: the simulation needs seconds per step from 0 to 60, "
+            "e.g. simulated:0.5."
+        )
+    return LoadedModel(
+        pipeline=SimulatedPipeline(seconds),
+        name=name,
+        caps=caps_for(name),
+        device=SIMULATED_DEVICE,
+        dtype="none",
+        offload="none",
+        load_seconds=0.0,
+    )
+
+
+# ---------------------------------------------------------------------------
 # Loading: device and dtype, the pipeline itself, then placement (offload or .to).
 # ---------------------------------------------------------------------------
 
@@ -254,6 +349,8 @@ def resolve_dtype(requested: str, device: str) -> torch.dtype:
 
 def load_model(config: ModelConfig) -> LoadedModel:
     """Build or load the configured pipeline and place it. Any failure is a ModelLoadError."""
+    if is_simulated(config.name):
+        return simulated_model(config.name)  # no torch: simulated hosts stay light
     import torch
 
     started = time.monotonic()
@@ -445,8 +542,6 @@ def run_pipeline(
     `on_step(step, total)` runs after each denoising step; if it raises
     JobInterrupted the run stops there and the VAE never decodes.
     """
-    import torch
-
     params = _fit_to_model(params, model.caps)
     pipeline: Any = model.pipeline
 
@@ -463,11 +558,16 @@ def run_pipeline(
         "height": params.height,
         "num_inference_steps": params.steps,
         "guidance_scale": params.guidance,
-        "generator": torch.Generator(device=model.device).manual_seed(params.seed),
         "output_type": "np",
         "callback_on_step_end": step_end,
         **model.call_kwargs,
     }
+    if model.device == SIMULATED_DEVICE:
+        arguments["seed"] = params.seed
+    else:
+        import torch
+
+        arguments["generator"] = torch.Generator(device=model.device).manual_seed(params.seed)
     try:
         output = pipeline(**_accepted(pipeline, arguments))
     finally:

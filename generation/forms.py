@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from generation.models import Job
+from generation.models import Job, ModelEntry
 from generation.params import GenerationParams, ModelCaps, caps_for
 from generation.services import (
     MAX_SEED,
@@ -69,12 +69,25 @@ class NumberField(forms.FloatField):
 class GenerationForm(forms.Form):
     """Every field but the prompt may be left blank: blank means the default."""
 
-    def __init__(self, *args: Any, caps: ModelCaps | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        caps: ModelCaps | None = None,
+        models: list[ModelEntry] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.caps = caps or model_caps()
         self.fps = settings.GENERATION_FPS
         self.max_frames = min(settings.GENERATION_MAX_FRAMES, self.caps.max_frames)
         self.fields.update(self._build_fields())
+        self.models = {entry.name: entry for entry in models or []}
+        if self.models:  # a catalogue with live workers: the person picks one
+            self.fields["model"] = forms.ChoiceField(
+                choices=[(e.name, e.display_name) for e in self.models.values()],
+                initial=next(iter(self.models)),
+                label="Model",
+            )
 
     def _build_fields(self) -> dict[str, forms.Field]:
         max_chars = settings.GENERATION_MAX_PROMPT_CHARS
@@ -201,6 +214,9 @@ class GenerationForm(forms.Form):
             return {}
         self._clean_size(data)
         self._clean_length(data)
+        if self.data.get("model") and "model" not in self.fields:
+            # Asked for a catalogue model this person may not use (or nobody serves now).
+            self.add_error(None, "That model is not available to you now; choose another.")
         return data
 
     def _clean_size(self, data: dict[str, Any]) -> None:
@@ -251,11 +267,14 @@ class GenerationForm(forms.Form):
             seed=random_seed() if seed is None else seed,
             fps=self.fps,
         )
+        entry = self.models.get(data.get("model", ""))
         return submission_fit(
             params=params,
             aspect=data["aspect"],
             variations=self.value_or_default("variations"),
             seed_was_random=seed_was_random,
+            model_name=entry.name if entry else "",
+            model_source=entry.source if entry else "",
         )
 
 

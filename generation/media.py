@@ -8,7 +8,7 @@ in a <video>, and Safari refuses to play at all without them.
 from __future__ import annotations
 
 import re
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -79,6 +79,38 @@ class _SliceReader:
         self.handle.close()
 
 
+class _ObjectSlice:
+    """The requested bytes of an S3 object, fetched with a ranged GET and streamed:
+    the web node never downloads the whole video to serve a seek."""
+
+    def __init__(self, storage: Any, name: str, start: int, length: int) -> None:
+        from storages.utils import clean_name
+
+        key = storage._normalize_name(clean_name(name))
+        last = start + length - 1
+        self.body = storage.bucket.Object(key).get(Range=f"bytes={start}-{last}")["Body"]
+
+    def read(self, size: int = -1) -> bytes:
+        return bytes(self.body.read(None if size < 0 else size))
+
+    def close(self) -> None:
+        self.body.close()
+
+
+def _open_slice(
+    storage: Storage, name: str, start: int, length: int
+) -> _SliceReader | _ObjectSlice:
+    if hasattr(storage, "bucket") and length > 0:  # django-storages' S3Storage
+        return _ObjectSlice(storage, name, start, length)
+    return _SliceReader(storage.open(name, "rb"), start, length)
+
+
+def _is_missing(exc: Exception) -> bool:
+    response = getattr(exc, "response", None)  # botocore's ClientError
+    code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+    return code in {"404", "NoSuchKey", "NotFound"}
+
+
 def ranged_file_response(
     request: HttpRequest,
     storage: Storage,
@@ -95,6 +127,10 @@ def ranged_file_response(
         size = storage.size(name)
     except FileNotFoundError:
         raise Http404("The file is missing from storage") from None
+    except Exception as exc:  # an object store answers a missing key with its own error
+        if _is_missing(exc):
+            raise Http404("The file is missing from storage") from None
+        raise
     header = request.headers.get("Range", "")
     try:
         byte_range = parse_range(header, size) if header else None
@@ -104,7 +140,7 @@ def ranged_file_response(
         return _private(refusal)
     first, last = byte_range if byte_range is not None else (0, size - 1)
     length = max(0, last - first + 1)
-    reader = _SliceReader(storage.open(name, "rb"), first, length)
+    reader = _open_slice(storage, name, first, length)
     response = FileResponse(
         reader,
         content_type=content_type,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from generation.params import GenerationParams
@@ -82,10 +83,17 @@ class Job(models.Model):
 
     error = models.TextField(blank=True, help_text="What went wrong, for the artist")
     gpu_seconds = models.FloatField(null=True, blank=True)
+    # Seconds per phase of the worker's run (generation/timing.py), for bench/.
+    timings = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            # The fair queue asks for each person's latest start (generation/queue.py).
+            models.Index(fields=["owner", "started_at"]),
+            models.Index(fields=["status", "model_name", "queued_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Job {self.pk} ({self.status})"
@@ -158,3 +166,73 @@ class Video(models.Model):
     @property
     def in_community(self) -> bool:
         return self.shared and not self.hidden and not self.removed and not self.held
+
+
+class ModelEntry(models.Model):
+    """One model of the staff's catalogue. A worker cluster serves one entry
+    (`WORKER_MODEL=<name>`); jobs submitted for it carry its name."""
+
+    name = models.SlugField(
+        max_length=64, unique=True, help_text="Short name workers are started with (--model)"
+    )
+    source = models.CharField(
+        max_length=500,
+        help_text="Hugging Face Hub id, local folder saved with save_pretrained, "
+        "'builtin', or 'simulated:<seconds>' (scale tests only)",
+    )
+    display_name = models.CharField(max_length=100)
+    dtype = models.CharField(
+        max_length=16,
+        default="auto",
+        choices=[(d, d) for d in ("auto", "float32", "float16", "bfloat16")],
+    )
+    offload = models.CharField(
+        max_length=16,
+        default="none",
+        choices=[(o, o) for o in ("none", "model", "sequential")],
+    )
+    roles = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Roles that may use it, e.g. ["artist", "staff"]; empty means everyone',
+    )
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = "catalogue model"
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.name})"
+
+    def clean(self) -> None:
+        from access.roles import Role
+
+        if not isinstance(self.roles, list) or set(self.roles) - set(Role.values):
+            raise ValidationError(
+                {"roles": f"A list of roles from {', '.join(Role.values)}, or [] for everyone."}
+            )
+
+    def allows(self, role: str | None) -> bool:
+        return not self.roles or role in self.roles
+
+
+class Worker(models.Model):
+    """A worker process announcing itself; alive while its heartbeat is recent."""
+
+    name = models.CharField(max_length=128, unique=True, help_text="host:pid")
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    device = models.CharField(max_length=64, blank=True)
+    model_name = models.CharField(max_length=255, help_text="The model it serves")
+    current_job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["model_name", "host", "pid"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -85,10 +85,17 @@ GENERIC_CAPS = ModelCaps(
 )
 
 
+SIMULATED_PREFIX = "simulated:"  # GENERATION_MODEL=simulated:<seconds per step>
+
+
+def is_simulated(model_name: str) -> bool:
+    return model_name.startswith(SIMULATED_PREFIX)
+
+
 def caps_for(model_name: str) -> ModelCaps:
     """Caps by name: the family is guessed from the Hub id or folder name."""
-    if model_name == BUILTIN_MODEL:
-        return BUILTIN_CAPS
+    if model_name == BUILTIN_MODEL or is_simulated(model_name):
+        return BUILTIN_CAPS  # the simulation makes the built-in model's small sizes
     if "wan" in model_name.lower():
         return WAN_CAPS
     return GENERIC_CAPS

@@ -6,18 +6,24 @@ so every client sees the same fields (documented in README, "Live progress").
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import threading
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 from django.conf import settings
-from django.db.models import Avg, F, Q
+from django.db.models import Avg, F
 from django.urls import reverse
 
 from generation.models import Job, JobStatus
+from generation.timing import phase
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +37,12 @@ def user_group(user_id: int) -> str:
 
 
 def queue_position(job: Job) -> int | None:
-    """1 for the next job to start; None unless the job is queued."""
+    """1 for the next job to start, in the fair queue's order; None unless queued."""
+    from generation.queue import queue_position_of
+
     if job.status != JobStatus.QUEUED or job.queued_at is None:
         return None
-    ahead = Job.objects.filter(status=JobStatus.QUEUED).filter(
-        Q(queued_at__lt=job.queued_at) | Q(queued_at=job.queued_at, pk__lt=job.pk)
-    )
-    return ahead.count() + 1
+    return queue_position_of(job)
 
 
 def average_job_seconds() -> float | None:
@@ -165,13 +170,42 @@ def job_snapshot(job: Job) -> dict[str, Any]:
     }
 
 
+_sender: tuple[int, asyncio.AbstractEventLoop] | None = None
+_sender_lock = threading.Lock()
+SEND_TIMEOUT = 10.0
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """One event loop per process, kept running in a thread, for sends from sync code.
+
+    channels-redis keeps its connections per event loop; async_to_sync makes a new
+    loop, so every send opened a new Redis connection (tens of ms on each step of a
+    job). The pid check gives a forked worker its own loop."""
+    global _sender
+    with _sender_lock:
+        if _sender is None or _sender[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, daemon=True, name="group-send").start()
+            _sender = (os.getpid(), loop)
+        return _sender[1]
+
+
+def _on_sender_loop(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a send on the process's sender loop and wait for it (so nothing is lost
+    when a command exits right after, and sends keep their order)."""
+    asyncio.run_coroutine_threadsafe(coroutine, _sender_loop()).result(timeout=SEND_TIMEOUT)
+
+
 def group_send(group: str, message: dict[str, Any]) -> None:
     """Send to a group; a broken channel layer must never break a job."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
+        if isinstance(layer, RedisChannelLayer):
+            _on_sender_loop(layer.group_send(group, message))
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
         log.warning("Open pages of %s were not told (Redis unreachable: %s)", group, exc)
     except Exception:
@@ -192,10 +226,14 @@ def appeal_broadcast(*, job_id: int, owner_id: int, granted: bool, reason: str) 
     )
 
 
-def job_broadcast(*, job_id: int) -> None:
-    job = Job.objects.select_related("video").filter(pk=job_id).first()
-    if job is None:
-        return
-    snapshot = job_snapshot(job)
-    snapshot["sent_at"] = time.time()  # lets clients (and bench/) see how fresh an update is
-    group_send(user_group(job.owner_id), {"type": "job.update", "job": snapshot})
+def job_broadcast(*, job_id: int, job: Job | None = None) -> None:
+    """Tell the owner's open pages. `job`: an up-to-date copy the caller already holds
+    (the step callback, right after renewing its lease), which saves a read per step."""
+    with phase("broadcasts"):
+        if job is None:
+            job = Job.objects.select_related("video").filter(pk=job_id).first()
+        if job is None:
+            return
+        snapshot = job_snapshot(job)
+        snapshot["sent_at"] = time.time()  # lets clients (and bench/) see how fresh it is
+        group_send(user_group(job.owner_id), {"type": "job.update", "job": snapshot})

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from generation.models import Job, Video
+from generation.models import Job, ModelEntry, Video
 
 AnyUser = AbstractUser | AnonymousUser
 MODERATOR_PERM = "generation.view_video"
@@ -80,3 +80,15 @@ def community_videos() -> QuerySet[Video]:
         .select_related("job", "owner")
         .order_by("-shared_at", "-id")
     )
+
+
+def models_usable_by(user: AnyUser) -> list[ModelEntry]:
+    """Catalogue models this person may choose now: enabled, allowed to their role, and
+    served by a live worker. Empty with no catalogue (the single-model default)."""
+    from access.roles import role_of
+    from generation.workers import live_worker_counts
+
+    served = live_worker_counts()
+    role = role_of(user)  # type: ignore[arg-type]
+    entries = ModelEntry.objects.filter(enabled=True, name__in=list(served))
+    return [entry for entry in entries if entry.allows(role)]

@@ -47,6 +47,7 @@ class Submission:
     variations: int
     seed_was_random: bool
     adjustments: tuple[str, ...] = ()
+    model_name: str = ""  # a catalogue entry's name; empty: GENERATION_MODEL
 
 
 def random_seed() -> int:
@@ -123,7 +124,7 @@ def _job_create(*, owner: User, submission: Submission, variation: int, batch: u
         guidance=params.guidance,
         seed=seed,
         seed_was_random=submission.seed_was_random,
-        model_name=settings.GENERATION_MODEL,
+        model_name=submission.model_name or settings.GENERATION_MODEL,
         adjustments=list(submission.adjustments),
     )
 
@@ -174,12 +175,28 @@ def job_enqueue(*, job_id: int) -> bool:
     # Stamp first: a fast worker may start the job before async_task returns.
     Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
     try:
-        async_task("generation.tasks.job_run", job_id, task_name=f"job-{job_id}")
+        async_task(
+            "generation.tasks.job_run",
+            job_id,
+            task_name=f"job-{job_id}",
+            cluster=task_queue_for(job_id=job_id),
+        )
     except Exception as exc:  # the queue is down: keep the job, say so, retry later
         Job.objects.filter(pk=job_id).update(enqueued_at=None)
         log.warning("Job %s stays queued: the task queue is unreachable (%s)", job_id, exc)
         return False
     return True
+
+
+def task_queue_for(*, job_id: int) -> str | None:
+    """The task list of the workers serving this job's model: a catalogue model has its
+    own (`<Q_CLUSTER_NAME>.<model>`); anything else goes to the default cluster."""
+    from generation.models import ModelEntry
+
+    model = Job.objects.filter(pk=job_id).values_list("model_name", flat=True).first()
+    if model and ModelEntry.objects.filter(name=model).exists():
+        return f"{settings.Q_CLUSTER['name']}.{model}"
+    return None
 
 
 def job_cancel(*, job: Job, by: User) -> bool:
@@ -211,15 +228,23 @@ def remix_params(job: Job) -> GenerationParams:
 
 
 def submission_fit(
-    *, params: GenerationParams, aspect: str, variations: int, seed_was_random: bool
+    *,
+    params: GenerationParams,
+    aspect: str,
+    variations: int,
+    seed_was_random: bool,
+    model_name: str = "",
+    model_source: str = "",
 ) -> Submission:
-    fitted, notes = fit_params(requested=params, caps=caps_for(settings.GENERATION_MODEL))
+    caps = caps_for(model_source or settings.GENERATION_MODEL)
+    fitted, notes = fit_params(requested=params, caps=caps)
     return Submission(
         params=replace(fitted),
         aspect=aspect,
         variations=variations,
         seed_was_random=seed_was_random,
         adjustments=tuple(notes),
+        model_name=model_name,
     )
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
-import socket
 import tempfile
 import threading
 import time
@@ -32,7 +30,9 @@ from generation.health import model_state_record
 from generation.metrics import ENCODE_SECONDS
 from generation.models import Job, JobStatus, Video
 from generation.progress import job_broadcast
+from generation.timing import phase, phase_switch, phases_recorded, phases_so_far
 from generation.transitions import job_move
+from generation.workers import worker_announce, worker_name, workers_forget_stale
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,7 +44,13 @@ BROADCAST_INTERVAL = 0.1  # seconds between live step updates; first and last al
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return worker_name()  # host:pid, as on the Workers page
+
+
+def served_model() -> str | None:
+    """The catalogue model this worker serves (it claims only that model's jobs), or
+    None for the single-model default, where a worker takes any queued job."""
+    return settings.WORKER_MODEL or None
 
 
 def lease_deadline() -> datetime:
@@ -84,15 +90,17 @@ def lease_renew(
         if step == 1:
             fields["first_step_at"] = now
     updated = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, lease_owner=worker)
-    return updated.update(**fields) == 1
+    with phase("database writes"):
+        return updated.update(**fields) == 1
 
 
 class StepReporter:
     """The denoising-step callback: checks the job is still ours, records progress."""
 
-    def __init__(self, job_id: int, worker: str) -> None:
+    def __init__(self, job_id: int, worker: str, job: Job | None = None) -> None:
         self.job_id = job_id
         self.worker = worker
+        self.job = job  # the running job as claimed: step updates are built from it
         self.last_sent = 0.0
         self.step = 0
 
@@ -105,7 +113,20 @@ class StepReporter:
         now = time.monotonic()
         if step in (1, total) or now - self.last_sent >= BROADCAST_INTERVAL:
             self.last_sent = now
-            job_broadcast(job_id=self.job_id)
+            job_broadcast(job_id=self.job_id, job=self._current(step, total))
+        if step == total:
+            phase_switch("decode")  # the pipeline decodes the latents after the last step
+
+    def _current(self, step: int, total: int) -> Job | None:
+        """Our copy with this step's progress: the renewal just proved the job is still
+        running and ours, so nothing else in the row has changed that a page shows."""
+        if self.job is None:
+            return None
+        now = timezone.now()
+        self.job.progress_step, self.job.progress_total, self.job.progress_at = step, total, now
+        if step == 1:
+            self.job.first_step_at = now
+        return self.job
 
 
 @contextmanager
@@ -137,29 +158,70 @@ def lease_heartbeat(*, job_id: int, worker: str) -> Iterator[None]:
 
 
 def job_run(job_id: int) -> str:
-    """The django-q2 task. Returns the job's final status, for the task log."""
+    """The django-q2 task. Returns the job's final status, for the task log.
+
+    The task only wakes this worker: it claims the fairest queued job of its model
+    (generation/queue.py), which may be another than `job_id`; that job's own task
+    will then find this one, or nothing."""
+    from generation.queue import job_claim_next
+
     worker = worker_id()
     if site_state().paused:
         # Nothing starts while the studio is paused; resume hands every queued job
         # to the workers again, in order.
         return "site paused: left queued"
-    if not job_claim(job_id=job_id, worker=worker):
-        return "not claimed"  # cancelled, already running elsewhere, or finished
-    job = Job.objects.get(pk=job_id)
+    with phases_recorded() as phases:
+        with phase("claim"):
+            claimed = job_claim_next(worker=worker, model=served_model())
+        if claimed is None:
+            return "not claimed"  # nothing queued: cancelled, or already run by another task
+        try:
+            with phase("database writes"):
+                job = Job.objects.select_related("owner").get(pk=claimed)
+                worker_announce(current_job_id=claimed)
+            with lease_heartbeat(job_id=claimed, worker=worker):
+                return _job_execute(job, worker)
+        except Exception as exc:  # the job fails with a message; the worker lives on
+            log.exception("Job %s failed", claimed)
+            _job_fail(claimed, worker, failure_message(exc))
+            return JobStatus.FAILED
+        finally:
+            with phase("database writes"):
+                worker_announce(current_job_id=None)
+                _wake_for_leftovers()
+            # A job that did not succeed gets its timings here (success wrote them).
+            unfinished = Job.objects.filter(pk=claimed).exclude(status=JobStatus.SUCCEEDED)
+            unfinished.update(timings=phases.as_dict())
+
+
+def _wake_for_leftovers() -> None:
+    """Queued jobs but an empty task list means tasks were lost (a host died holding
+    prefetched tasks): hand one on at once instead of waiting for the sweep. An
+    extra task is harmless; it finds nothing to claim."""
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+
+    from generation.services import job_enqueue
+
+    if Conf.SYNC:  # inline tasks (tests): there is no queue that could have lost one
+        return
     try:
-        with lease_heartbeat(job_id=job_id, worker=worker):
-            return _job_execute(job, worker)
-    except Exception as exc:  # the job fails with a message; the worker lives on
-        log.exception("Job %s failed", job_id)
-        _job_fail(job_id, worker, failure_message(exc))
-        return JobStatus.FAILED
+        queued = Job.objects.filter(status=JobStatus.QUEUED)
+        if served_model() is not None:
+            queued = queued.filter(model_name=served_model())
+        next_id = queued.order_by("queued_at", "pk").values_list("pk", flat=True).first()
+        if next_id is not None and not get_broker(Conf.CLUSTER_NAME).queue_size():
+            job_enqueue(job_id=next_id)
+    except Exception as exc:  # best effort: the sweep redelivers in any case
+        log.warning("Could not check for queued jobs without a task (%s)", exc)
 
 
 def _job_execute(job: Job, worker: str) -> str:
     from access.policy import generation_decision
     from generation.backends import JobInterrupted, ModelLoadError, get_model
 
-    decision = generation_decision(job.owner)
+    with phase("checks"):
+        decision = generation_decision(job.owner)
     if decision.code == "paused":  # paused between our claim and now
         job_move(
             job_id=job.pk,
@@ -178,14 +240,17 @@ def _job_execute(job: Job, worker: str) -> str:
         )
         return JobStatus.CANCELLED
     try:
-        model = get_model()
+        with phase("model fetch"):
+            model = get_model()
     except ModelLoadError as exc:
         model_state_record(ok=False, detail=str(exc))
+        global _recorded_ok
+        _recorded_ok = None
         _job_fail(job.pk, worker, f"The video model could not be loaded: {exc}")
         return JobStatus.FAILED
-    model_state_record(ok=True, detail=f"{model.name} loaded on {model.device}")
+    _model_ok_record(model)
     started = time.monotonic()
-    reporter = StepReporter(job.pk, worker)
+    reporter = StepReporter(job.pk, worker, job)
     try:
         frames = _frames_for(job, model, reporter)
     except JobInterrupted:
@@ -195,10 +260,23 @@ def _job_execute(job: Job, worker: str) -> str:
     return _video_store(job, worker, frames, model.name, gpu_seconds)
 
 
+_recorded_ok: tuple[str, str, int] | None = None  # what this process last told /healthz
+
+
+def _model_ok_record(model: LoadedModel) -> None:
+    """Tell /healthz the model is loaded, once per load rather than once per job."""
+    global _recorded_ok
+    key = (model.name, model.device, id(model))
+    if _recorded_ok != key:
+        model_state_record(ok=True, detail=f"{model.name} loaded on {model.device}")
+        _recorded_ok = key
+
+
 def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
     from generation.backends import run_pipeline
 
-    return run_pipeline(model=model, params=job.params(), on_step=reporter)
+    with phase("denoise"):  # the last step callback switches this to "decode"
+        return run_pipeline(model=model, params=job.params(), on_step=reporter)
 
 
 def _video_store(
@@ -209,36 +287,39 @@ def _video_store(
 
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
         path = Path(tmp) / "video.mp4"
-        with ENCODE_SECONDS.time():
+        with phase("encode"), ENCODE_SECONDS.time():
             encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
+        with phase("poster"):
             poster = make_poster(frames=frames)
-        with transaction.atomic():
-            moved = job_move(
-                job_id=job.pk,
-                to=JobStatus.SUCCEEDED,
-                allowed_from={JobStatus.RUNNING},
-                gpu_seconds=gpu_seconds,
-                progress_step=job.steps,
-                progress_total=job.steps,
-            )
-            if not moved:
-                return "interrupted while encoding"  # cancelled meanwhile: keep nothing
-            video = Video(
-                job=job,
-                owner_id=job.owner_id,
-                width=int(frames.shape[2]),
-                height=int(frames.shape[1]),
-                num_frames=int(frames.shape[0]),
-                fps=job.fps,
-                duration_seconds=frames.shape[0] / job.fps,
-                size_bytes=path.stat().st_size,
-                seed=job.seed,
-                model_name=model_name,
-                gpu_seconds=gpu_seconds,
-            )
-            with path.open("rb") as handle:
-                video.file.save("video.mp4", File(handle), save=False)
+        video = Video(
+            job=job,
+            owner_id=job.owner_id,
+            width=int(frames.shape[2]),
+            height=int(frames.shape[1]),
+            num_frames=int(frames.shape[0]),
+            fps=job.fps,
+            duration_seconds=frames.shape[0] / job.fps,
+            size_bytes=path.stat().st_size,
+            seed=job.seed,
+            model_name=model_name,
+            gpu_seconds=gpu_seconds,
+        )
+        # Files first, outside the transaction: an upload to shared storage must not
+        # hold the database's write lock (SQLite has one for everybody).
+        with phase("store"), path.open("rb") as handle:
+            video.file.save("video.mp4", File(handle), save=False)
             video.poster.save("poster.jpg", ContentFile(poster), save=False)
+    with phase("database writes"), transaction.atomic():
+        moved = job_move(
+            job_id=job.pk,
+            to=JobStatus.SUCCEEDED,
+            allowed_from={JobStatus.RUNNING},
+            gpu_seconds=gpu_seconds,
+            progress_step=job.steps,
+            progress_total=job.steps,
+            timings=phases_so_far(),
+        )
+        if moved:
             video.save()
             # In this transaction: a held or blocked video is never visible unscreened.
             frames_screen(
@@ -248,6 +329,10 @@ def _video_store(
                 subject_type="generation.video",
                 subject_id=video.pk,
             )
+    if not moved:  # cancelled meanwhile: keep nothing
+        video.file.delete(save=False)
+        video.poster.delete(save=False)
+        return "interrupted while encoding"
     return JobStatus.SUCCEEDED
 
 
@@ -306,6 +391,7 @@ def jobs_sweep() -> dict[str, int]:
                     job_id=job.pk, allowed_from={JobStatus.RUNNING}, where=still_expired
                 )
     counts["redelivered"] = jobs_redeliver()
+    workers_forget_stale()
     return counts
 
 

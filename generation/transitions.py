@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from generation.models import Job, JobStatus
+from generation.timing import phase
 
 S = JobStatus
 ALLOWED: dict[str, frozenset[str]] = {
@@ -75,7 +76,8 @@ def job_move(
     sources = sources_for(to, allowed_from)
     updates = {**_timestamp_fields(to), **fields, "status": to}
     matching = Job.objects.filter(*conditions, pk=job_id, status__in=sources, **(where or {}))
-    moved = matching.update(**updates) == 1
+    with phase("database writes"):
+        moved = matching.update(**updates) == 1
     if moved:
         from generation.progress import job_broadcast
 

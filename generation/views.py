@@ -87,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def job_create(request: HttpRequest) -> HttpResponse:
     """Signed-in people. Whether they may generate now is access's decision
     (revoked, paused site, quota), asked inside job_submit."""
-    form = GenerationForm(request.POST or None)
+    form = GenerationForm(request.POST or None, models=selectors.models_usable_by(request.user))
     status = 200
     retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
@@ -118,7 +118,9 @@ def job_create(request: HttpRequest) -> HttpResponse:
 def video_remix(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone who may see the video: the create form, prefilled with its settings."""
     video = selectors.video_get_for_user(request.user, pk)
-    form = GenerationForm(initial=remix_initial(video.job))
+    form = GenerationForm(
+        initial=remix_initial(video.job), models=selectors.models_usable_by(request.user)
+    )
     context = {"form": form, "remix_of": video, "budget": budget_for(signed_in(request))}
     return render(request, "generation/create.html", context)
 

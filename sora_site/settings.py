@@ -174,6 +174,12 @@ CHANNEL_LAYERS = {
 # Web server processes `serve` starts on one port (uvicorn --workers).
 WEB_WORKERS = env_int("WEB_WORKERS", 1, minimum=1)
 
+
+# The fair queue (generation/queue.py): staff's jobs go before everyone else's.
+STAFF_PRIORITY = env_bool("STAFF_PRIORITY", False)
+# A worker cluster bound to one catalogue model claims only that model's jobs; unset,
+# workers serve GENERATION_MODEL and take any queued job (the single-model default).
+WORKER_MODEL = env_str("WORKER_MODEL", "")
 JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 1800, minimum=10)
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "studio"),
@@ -190,13 +196,49 @@ Q_CLUSTER = {
     "label": "Task queue",
     "ALT_CLUSTERS": {},
 }
+if WORKER_MODEL:
+    # Each catalogue model has its own task list; "name" (the signing salt) stays shared.
+    Q_CLUSTER["cluster_name"] = f"{Q_CLUSTER['name']}.{WORKER_MODEL}"
+
+
+def _media_storage() -> dict[str, Any]:
+    """Local disk in the data dir, or an S3-compatible bucket shared by every host.
+
+    Media never has a public URL either way: views check permission and stream it
+    (S3 objects are private, read with the studio's own credentials)."""
+    url = env_url("MEDIA_STORAGE_URL", ("s3",))
+    if not url:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": DATA_DIR / "media", "base_url": None},
+        }
+    bucket, _, prefix = url.split("://", 1)[1].partition("/")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL needs a bucket: s3://bucket/prefix")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": prefix.strip("/"),
+            # Unset, boto3's own chain applies (AWS_* variables, instance roles).
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,  # never an unsigned URL, should anything ask for one
+            "querystring_expire": 300,
+            "signature_version": "s3v4",
+            "addressing_style": env_choice(
+                "MEDIA_S3_ADDRESSING", ("auto", "path", "virtual"), "auto"
+            ),
+        },
+    }
+
 
 STORAGES = {
-    # Media never has a public URL: views check permission and stream it.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "media", "base_url": None},
-    },
+    "default": _media_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -327,6 +369,7 @@ HEALTH_CHECKS = [
     "sora_site.health.check_database",
     "sora_site.health.check_redis",
     "sora_site.health.check_worker",
+    "generation.workers.check_workers",
     "generation.health.check_model",
 ]
 

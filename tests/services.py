@@ -16,7 +16,7 @@ import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import psutil
 import pytest
@@ -148,3 +148,83 @@ def manage(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> str
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def service_port() -> int:
+    """A port for a server a test starts: from TEST_PORT_RANGE ("18200-18249") when set,
+    so engineers sharing a machine stay in their own range, else any free one."""
+    span = os.environ.get("TEST_PORT_RANGE", "")
+    if not span:
+        return free_port()
+    low, high = (int(part) for part in span.split("-"))
+    for port in range(low, high + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in TEST_PORT_RANGE={span}")
+
+
+class S3Server(NamedTuple):
+    endpoint: str
+    bucket: str
+
+
+S3_ACCESS_KEY = "studio-test-key"
+S3_SECRET_KEY = "studio-test-secret"  # moto accepts any pair; real stores check it
+
+
+def s3_client(endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_ACCESS_KEY,
+        aws_secret_access_key=S3_SECRET_KEY,
+    )
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """moto's standalone S3-compatible server, as its own process, with one bucket."""
+    port = service_port()
+    log = (tmp_path_factory.mktemp("moto") / "moto.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{endpoint}/moto-api/", timeout=60, process=process)  # type: ignore[arg-type]
+        s3_client(endpoint).create_bucket(Bucket="studio-media")
+        yield S3Server(endpoint=endpoint, bucket="studio-media")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def s3_storage_settings(server: S3Server, prefix: str) -> dict[str, Any]:
+    """What MEDIA_STORAGE_URL=s3://bucket/prefix and the MEDIA_S3_* variables produce."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": server.bucket,
+            "location": prefix,
+            "endpoint_url": server.endpoint,
+            "region_name": "us-east-1",
+            "access_key": S3_ACCESS_KEY,
+            "secret_key": S3_SECRET_KEY,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+        },
+    }

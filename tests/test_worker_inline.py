@@ -69,3 +69,15 @@ def test_a_person_revoked_before_the_job_starts_gets_nothing_run(alice) -> None:
     assert tasks.job_run(job.pk) == JobStatus.CANCELLED
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED and "revoked" in job.error
+
+
+def test_the_worker_records_where_the_jobs_time_went(alice) -> None:
+    job = make_job(alice, num_frames=9, width=64, height=64, steps=2)
+    assert tasks.job_run(job.pk) == JobStatus.SUCCEEDED
+    job.refresh_from_db()
+    timings = job.timings
+    for name in ("claim", "model fetch", "denoise", "decode", "encode", "poster", "store"):
+        assert timings[name] > 0, name
+    assert timings["database writes"] > 0 and timings["broadcasts"] > 0
+    parts = sum(value for name, value in timings.items() if name != "wall")
+    assert parts == pytest.approx(timings["wall"], abs=0.01)  # each second counted once
