@@ -7,3 +7,6 @@ class GenerationConfig(AppConfig):
 
     def ready(self) -> None:
         from generation import receivers  # noqa: F401  (connects the moderation signals)
+        from generation.subjects import subjects_register
+
+        subjects_register()

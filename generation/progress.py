@@ -116,6 +116,7 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "id": job.pk,
         "status": job.status,
         "status_label": JobStatus(job.status).label,
+        "prompt": job.prompt,
         "step": job.progress_step,
         "steps": total,
         "progress": round(job.progress_step / total, 4) if total else 0.0,

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sora_site.context_processors.site",
+                "generation.context_processors.queue",
+                "moderation.context_processors.review_inbox",
             ],
         },
     },
@@ -228,6 +230,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE", "5/m/ip,10/5m/key"),
 }
+MFA_ADAPTER = "access.adapter.StudioMfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = True
