@@ -28,10 +28,12 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from access.policy import Decision, limits_for, quota_remaining
+from access.policy import Decision, generation_blocker, limits_for, quota_remaining
+from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
+from generation.params import MIN_FRAMES, caps_for
 from generation.progress import job_snapshot
 from generation.services import (
     SubmissionRefused,
@@ -66,13 +68,30 @@ def paginate(request: HttpRequest, items: QuerySet[Any]) -> Page:
     return Paginator(items, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def budget_for(user: User) -> dict[str, float]:
-    """Seconds of video left today, for the create page."""
+def budget_for(user: User) -> dict[str, Any]:
+    """Seconds of video left today, and why Generate is off (if it is), for the create page."""
     usage = usage_for(user)
+    blocker = generation_blocker(user, usage=usage)
     return {
         "remaining": round(quota_remaining(user, seconds_today=usage.seconds_today), 1),
         "daily": limits_for(user).daily_seconds,
         "active_jobs": usage.active_jobs,
+        "blocked": blocker.reason if blocker else "",
+        "blocked_code": blocker.code if blocker else "",
+        "pause_exempt": is_staff_member(user),
+    }
+
+
+def clip_hints() -> dict[str, int]:
+    """What form.js needs to show "33 frames · 4.1 s" as the person types: the same
+    rounding the server applies (params.allowed_frames)."""
+    caps = caps_for(settings.GENERATION_MODEL)
+    return {
+        "fps": settings.GENERATION_FPS,
+        "frame_multiple": caps.frame_multiple,
+        "min_frames": MIN_FRAMES,
+        "max_frames": min(caps.max_frames, settings.GENERATION_MAX_FRAMES),
+        "default_frames": settings.GENERATION_DEFAULT_FRAMES,
     }
 
 
@@ -106,7 +125,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             return redirect("my_videos")
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "budget": budget_for(signed_in(request))}
+    context = {"form": form, "budget": budget_for(signed_in(request)), "clip": clip_hints()}
     response = render(request, "generation/create.html", context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
@@ -118,7 +137,12 @@ def video_remix(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone who may see the video: the create form, prefilled with its settings."""
     video = selectors.video_get_for_user(request.user, pk)
     form = GenerationForm(initial=remix_initial(video.job))
-    context = {"form": form, "remix_of": video, "budget": budget_for(signed_in(request))}
+    context = {
+        "form": form,
+        "remix_of": video,
+        "budget": budget_for(signed_in(request)),
+        "clip": clip_hints(),
+    }
     return render(request, "generation/create.html", context)
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from access.adapter import StudioMfaAdapter
 from access.roles import Role
-from access.services import person_revoke
+from access.services import person_revoke, quota_set, site_pause
 from generation.models import JobStatus
 from moderation import services
 from moderation.models import ReviewStatus, Screening
@@ -271,3 +271,40 @@ def test_a_report_review_shows_the_reported_video(
     assert f'poster="{reverse("video_poster", args=[video.pk])}"' in page
     assert f"Report on Video #{video.pk} by alice@example.com" in page
     assert client_for(mod).get(reverse("video_media", args=[video.pk])).status_code == 200
+
+
+# --- the create form ------------------------------------------------------------------
+
+
+def generate_button(page: str) -> str:
+    match = re.search(r'<button type="submit" class="big" id="generate"[^>]*>', page)
+    assert match, "no Generate button"
+    return match.group(0)
+
+
+def test_generate_is_on_with_what_the_readout_needs(alice: User, client_for: Any) -> None:
+    page = client_for(alice).get(reverse("job_create")).content.decode()
+    assert "disabled" not in generate_button(page)
+    assert 'data-fps="8"' in page and 'data-frame-multiple="4"' in page
+    assert 'id="clip-readout"' in page and 'class="blocked hidden"' in page
+
+
+def test_generate_is_off_with_the_reason_while_paused(
+    alice: User, staff_user: User, client_for: Any
+) -> None:
+    site_pause(by=staff_user, reason="Moving to a new GPU host.")
+    page = client_for(alice).get(reverse("job_create")).content.decode()
+    assert "disabled" in generate_button(page)
+    assert "The studio is paused: Moving to a new GPU host." in page
+    staff_page = client_for(staff_user).get(reverse("job_create")).content.decode()
+    assert "disabled" not in generate_button(staff_page)
+
+
+def test_generate_is_off_at_the_concurrency_cap(
+    alice: User, staff_user: User, client_for: Any
+) -> None:
+    quota_set(user=alice, daily_seconds=None, max_concurrent=1, by=staff_user)
+    make_job(alice, status=JobStatus.RUNNING)
+    page = client_for(alice).get(reverse("job_create")).content.decode()
+    assert "disabled" in generate_button(page)
+    assert "You can have 1 unfinished job(s) at once and already have 1." in page

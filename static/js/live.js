@@ -246,6 +246,7 @@
   }
 
   function applySite(site) {
+    document.dispatchEvent(new CustomEvent("studio:site", { detail: site }));
     var el = banner();
     if (!el || el.classList.contains("revoked")) {
       return;
@@ -255,6 +256,7 @@
   }
 
   function applyRevoked(message) {
+    document.dispatchEvent(new CustomEvent("studio:revoked", { detail: message }));
     stopped = true;
     stopPolling();
     var el = banner();

@@ -203,10 +203,10 @@ class Journey:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     # people
-    def person(self, label: str) -> Page:
+    def person(self, label: str, width: int = 1280, height: int = 860) -> Page:
         """A new browser (own cookies) for one person, watched for problems."""
         context = self.browser.new_context(
-            base_url=self.studio.url, viewport={"width": 1280, "height": 860}
+            base_url=self.studio.url, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(15_000)
         context.on("page", lambda page: self._watch(page, label))
