@@ -57,6 +57,14 @@ class Job(models.Model):
     seed_was_random = models.BooleanField(default=False)
     model_name = models.CharField(max_length=255)
     adjustments = models.JSONField(default=list, blank=True)
+    # The video this job's settings came from (the remix page), for "most remixed".
+    remix_of = models.ForeignKey(
+        "generation.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="remixes",
+    )
 
     # Moderation outcome, as safe to show the artist (never rule internals).
     moderation_category = models.CharField(max_length=64, blank=True)
@@ -153,3 +161,9 @@ class Video(models.Model):
     @property
     def in_community(self) -> bool:
         return self.shared and not self.hidden and not self.removed
+
+    @property
+    def author_name(self) -> str:
+        """What the community sees of who made it: a name, never the email address."""
+        owner = self.owner
+        return owner.get_full_name() or owner.username

@@ -8,7 +8,7 @@ learns whether an id exists.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from generation.models import Job, Video
@@ -35,7 +35,8 @@ def video_can_view(user: AnyUser, video: Video) -> bool:
         return False
     if video.owner_id == user.pk or user.has_perm(MODERATOR_PERM):
         return True
-    return video.in_community
+    # A revoked person's videos leave the community at once, and come back on restore.
+    return video.in_community and video.owner.is_active
 
 
 def video_get_for_user(
@@ -71,10 +72,21 @@ def videos_of(user: AnyUser) -> QuerySet[Video]:
     )
 
 
-def community_videos() -> QuerySet[Video]:
-    """Shared videos that no moderator hid or removed, most recently shared first."""
-    return (
-        Video.objects.filter(shared=True, hidden=False, removed=False)
-        .select_related("job", "owner")
-        .order_by("-shared_at", "-id")
-    )
+COMMUNITY_SORTS = {"newest": "Newest", "remixed": "Most remixed"}
+
+
+def community_videos(*, search: str = "", sort: str = "newest") -> QuerySet[Video]:
+    """Shared videos that no moderator hid or removed, of people who still have
+    access; every word of `search` must be in the prompt. Newest shared first, or
+    most remixed first. One query for a page, whatever it holds."""
+    videos = Video.objects.filter(
+        shared=True, hidden=False, removed=False, owner__is_active=True
+    ).select_related("job", "owner")
+    for word in search.split()[:8]:
+        videos = videos.filter(job__prompt__icontains=word)
+    if sort == "remixed":
+        videos = videos.annotate(remix_count=Count("remixes")).order_by(
+            "-remix_count", "-shared_at", "-id"
+        )
+        return videos
+    return videos.order_by("-shared_at", "-id")

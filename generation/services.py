@@ -249,3 +249,10 @@ def jobs_requeue_after_pause() -> int:
             _enqueue_on_commit(job_id)
             count += 1
     return count
+
+
+def job_remix_record(*, jobs: list[Job], video: Video) -> None:
+    """Note which video these new jobs were remixed from (the community's "most remixed")."""
+    Job.objects.filter(pk__in=[job.pk for job in jobs]).update(remix_of=video)
+    for job in jobs:
+        job.remix_of = video

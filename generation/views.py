@@ -8,6 +8,7 @@ which answers 404 for anything the viewer may not see.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,11 +34,13 @@ from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
+from generation.models import Video
 from generation.params import MIN_FRAMES, caps_for
 from generation.progress import job_snapshot
 from generation.services import (
     SubmissionRefused,
     job_cancel,
+    job_remix_record,
     job_submit,
     usage_for,
     video_share_set,
@@ -106,6 +109,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
     """Signed-in people. Whether they may generate now is access's decision
     (revoked, paused site, quota), asked inside job_submit."""
     form = GenerationForm(request.POST or None)
+    remix_of = _remix_source(request)
     status = 200
     retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
@@ -117,6 +121,8 @@ def job_create(request: HttpRequest) -> HttpResponse:
             status = refusal_status(refused.decision)
             retry_after = refused.decision.retry_after
         else:
+            if remix_of is not None:
+                job_remix_record(jobs=jobs, video=remix_of)
             for note in submission.adjustments:
                 messages.info(request, note)
             if len(jobs) == 1:
@@ -125,11 +131,28 @@ def job_create(request: HttpRequest) -> HttpResponse:
             return redirect("my_videos")
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "budget": budget_for(signed_in(request)), "clip": clip_hints()}
+    context = {
+        "form": form,
+        "remix_of": remix_of,
+        "budget": budget_for(signed_in(request)),
+        "clip": clip_hints(),
+    }
     response = render(request, "generation/create.html", context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def _remix_source(request: HttpRequest) -> Video | None:
+    """The video a remix form came from (its hidden field), if this person may see it;
+    a stale or foreign id is ignored rather than refused: the job is still theirs."""
+    raw = request.POST.get("remix_of", "") if request.method == "POST" else ""
+    if not raw.isdigit():
+        return None
+    try:
+        return selectors.video_get_for_user(request.user, int(raw))
+    except Http404:
+        return None
 
 
 @require_GET
@@ -185,8 +208,20 @@ def my_videos(request: HttpRequest) -> HttpResponse:
 @require_GET
 def community(request: HttpRequest) -> HttpResponse:
     """Signed-in people: videos their owners shared and no moderator hid."""
-    page = paginate(request, selectors.community_videos())
-    return render(request, "generation/community.html", {"page": page})
+    search = request.GET.get("q", "").strip()[:200]
+    sort = request.GET.get("sort", "newest")
+    if sort not in selectors.COMMUNITY_SORTS:
+        sort = "newest"
+    page = paginate(request, selectors.community_videos(search=search, sort=sort))
+    query = urlencode({k: v for k, v in (("q", search), ("sort", sort)) if v and v != "newest"})
+    context = {
+        "page": page,
+        "q": search,
+        "sort": sort,
+        "sorts": selectors.COMMUNITY_SORTS,
+        "page_query": f"{query}&" if query else "",
+    }
+    return render(request, "generation/community.html", context)
 
 
 @require_GET

@@ -264,10 +264,11 @@ class Journey:
             self.allowed.remove(allowance)
 
     # evidence
-    def shot(self, page: Page, name: str) -> Path:
+    def shot(self, page: Page, name: str, *, full_page: bool = True) -> Path:
+        """full_page=False keeps what the screen shows (sticky bars where they stick)."""
         self.shots += 1
         path = self.folder / f"{self.shots:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def assert_clean(self) -> None:

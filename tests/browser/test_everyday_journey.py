@@ -81,7 +81,7 @@ def test_an_artist_on_a_desktop_knows_when_a_job_is_done(
     journey.shot(page, "token-created")
 
     # The site's own 404 page, with the header and a way back.
-    with journey.expecting("/no-such-page/", "status:404"):
+    with journey.expecting("/no-such-page/", "status:404", "console"):
         page.goto("/no-such-page/")
     assert page.locator("h1").inner_text() == "Nothing here"
     journey.shot(page, "not-found")
@@ -111,12 +111,13 @@ def test_an_artist_on_a_phone_has_one_header_band_and_no_sideways_scrolling(
     # Generate is on screen without scrolling past the options.
     box = page.get_by_role("button", name="Generate").bounding_box()
     assert box and box["y"] + box["height"] <= PHONE[1], box
+    journey.shot(page, "create-phone-screen", full_page=False)
 
     for path in PAGES:
         page.goto(path)
         assert_no_sideways_scroll(page, path)
         journey.shot(page, "phone" + path.rstrip("/").replace("/", "-"))
-    with journey.expecting("/no-such-page/", "status:404"):
+    with journey.expecting("/no-such-page/", "status:404", "console"):
         page.goto("/no-such-page/")
     assert_no_sideways_scroll(page, "the 404 page")
 

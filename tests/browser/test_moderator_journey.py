@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 
 from tests.browser.conftest import (
+    PASSWORD,
     Journey,
     Studio,
     activate_totp,
@@ -38,6 +40,11 @@ def test_moderator_approves_and_rejects_held_prompts_while_the_artist_watches(
     sign_up(moderator, studio.invite("mia@example.com", "moderator"))
     moderator.goto("/admin/")
     assert "must set up two-factor authentication" in moderator.inner_text("main")
+    journey.shot(moderator, "totp-needed")
+    if "/accounts/reauthenticate/" in moderator.url:
+        moderator.fill("#id_password", PASSWORD)
+        moderator.get_by_role("button", name="Confirm").click()
+    moderator.wait_for_url(re.compile(r".*/accounts/2fa/totp/activate/?$"))
     # The QR code sits on a light tile a phone camera can read, at both sizes.
     tile = moderator.locator(".qr-tile")
     assert tile.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
