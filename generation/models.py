@@ -57,6 +57,9 @@ class Job(models.Model):
     seed_was_random = models.BooleanField(default=False)
     model_name = models.CharField(max_length=255)
     adjustments = models.JSONField(default=list, blank=True)
+    # Set when the owner deletes the job: its media are gone from storage, the row
+    # stays (provenance: a watermark found later must still lead to an account).
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The video this job's settings came from (the remix page), for "most remixed".
     remix_of = models.ForeignKey(
         "generation.Video",

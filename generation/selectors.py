@@ -8,10 +8,10 @@ learns whether an id exists.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from generation.models import Job, Video
+from generation.models import ACTIVE_STATUSES, Job, JobStatus, Video
 
 AnyUser = AbstractUser | AnonymousUser
 MODERATOR_PERM = "generation.view_video"
@@ -21,7 +21,9 @@ def job_get_for_user(user: AnyUser, pk: int) -> Job:
     """The job, if `user` owns it. Jobs are private: nobody else sees one here
     (moderators review prompts in the admin, through moderation's records)."""
     job = (
-        Job.objects.select_related("video").filter(pk=pk, owner_id=user.pk).first()
+        Job.objects.select_related("video")
+        .filter(pk=pk, owner_id=user.pk, deleted_at__isnull=True)
+        .first()
         if user.is_authenticated
         else None
     )
@@ -49,7 +51,11 @@ def video_get_for_user(
     `generation.view_video` permission (moderators, staff) see every video.
     `playable` also refuses a removed video's media to everyone but moderators.
     """
-    video = Video.objects.select_related("job", "owner").filter(pk=pk).first()
+    video = (
+        Video.objects.select_related("job", "owner")
+        .filter(pk=pk, job__deleted_at__isnull=True)
+        .first()
+    )
     if video is None or not video_can_view(user, video):
         raise Http404("No such video")
     if owner_only and video.owner_id != user.pk:
@@ -59,16 +65,48 @@ def video_get_for_user(
     return video
 
 
-def jobs_of(user: AnyUser) -> QuerySet[Job]:
-    """One person's jobs, newest first, with their videos."""
-    return (
-        Job.objects.filter(owner_id=user.pk).select_related("video").order_by("-created_at", "-id")
+# My videos' status filter: key -> (label, statuses); "" is everything.
+JOB_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "": ("All", ()),
+    "active": ("In progress", tuple(ACTIVE_STATUSES)),
+    "succeeded": ("Ready", (JobStatus.SUCCEEDED,)),
+    "held": ("Held", (JobStatus.HELD,)),
+    "failed": ("Failed", (JobStatus.FAILED,)),
+    "rejected": ("Rejected", (JobStatus.REJECTED,)),
+    "cancelled": ("Cancelled", (JobStatus.CANCELLED,)),
+}
+
+
+def jobs_of(user: AnyUser, *, status_filter: str = "") -> QuerySet[Job]:
+    """One person's jobs that they have not deleted, newest first, with their videos
+    and, for variations, how many the batch had."""
+    batch_size = (
+        Job.objects.filter(batch=OuterRef("batch"))
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    jobs = Job.objects.filter(owner_id=user.pk, deleted_at__isnull=True)
+    statuses = JOB_FILTERS.get(status_filter, JOB_FILTERS[""])[1]
+    if statuses:
+        jobs = jobs.filter(status__in=statuses)
+    return (
+        jobs.select_related("video")
+        .annotate(batch_size=Subquery(batch_size))
+        .order_by("-created_at", "-id")
+    )
+
+
+def batch_size_of(job: Job) -> int:
+    """How many variations were submitted together with `job` (1 for a single job)."""
+    return Job.objects.filter(batch=job.batch).count()
 
 
 def videos_of(user: AnyUser) -> QuerySet[Video]:
     return (
-        Video.objects.filter(owner_id=user.pk).select_related("job").order_by("-created_at", "-id")
+        Video.objects.filter(owner_id=user.pk, job__deleted_at__isnull=True)
+        .select_related("job")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -80,7 +118,11 @@ def community_videos(*, search: str = "", sort: str = "newest") -> QuerySet[Vide
     access; every word of `search` must be in the prompt. Newest shared first, or
     most remixed first. One query for a page, whatever it holds."""
     videos = Video.objects.filter(
-        shared=True, hidden=False, removed=False, owner__is_active=True
+        shared=True,
+        hidden=False,
+        removed=False,
+        owner__is_active=True,
+        job__deleted_at__isnull=True,
     ).select_related("job", "owner")
     for word in search.split()[:8]:
         videos = videos.filter(job__prompt__icontains=word)

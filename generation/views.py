@@ -21,6 +21,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
@@ -34,12 +35,14 @@ from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
-from generation.models import Video
+from generation.models import JobStatus, Video
 from generation.params import MIN_FRAMES, caps_for
 from generation.progress import job_snapshot
 from generation.services import (
+    DeleteRefused,
     SubmissionRefused,
     job_cancel,
+    job_delete,
     job_remix_record,
     job_submit,
     usage_for,
@@ -174,9 +177,9 @@ def video_remix(request: HttpRequest, pk: int) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's owner only."""
     job = selectors.job_get_for_user(request.user, pk)
-    return render(
-        request, "generation/job_detail.html", {"job": job, "snapshot": job_snapshot(job)}
-    )
+    job.batch_size = selectors.batch_size_of(job)  # type: ignore[attr-defined]
+    context = {"job": job, "snapshot": job_snapshot(job), "resubmittable": RESUBMIT_STATUSES}
+    return render(request, "generation/job_detail.html", context)
 
 
 @never_cache
@@ -198,11 +201,106 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job_detail", pk=job.pk)
 
 
+RESUBMIT_STATUSES = frozenset(
+    {JobStatus.CANCELLED, JobStatus.FAILED, JobStatus.HELD, JobStatus.REJECTED}
+)
+
+
 @require_GET
 def my_videos(request: HttpRequest) -> HttpResponse:
-    """Signed-in people: their own jobs (running, finished, refused), newest first."""
-    page = paginate(request, selectors.jobs_of(request.user))
-    return render(request, "generation/my_videos.html", {"page": page})
+    """Signed-in people: their own jobs (running, finished, refused), newest first;
+    ?status= narrows them (see selectors.JOB_FILTERS)."""
+    status_filter = request.GET.get("status", "")
+    if status_filter not in selectors.JOB_FILTERS:
+        status_filter = ""
+    page = paginate(request, selectors.jobs_of(request.user, status_filter=status_filter))
+    context = {
+        "page": page,
+        "filters": {key: label for key, (label, _) in selectors.JOB_FILTERS.items()},
+        "status_filter": status_filter,
+        "page_query": f"status={status_filter}&" if status_filter else "",
+    }
+    return render(request, "generation/my_videos.html", context)
+
+
+@require_GET
+def job_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's owner, for a job that did not make a video (cancelled, failed, held,
+    rejected): the create form with its settings, to edit and submit again."""
+    job = selectors.job_get_for_user(request.user, pk)
+    if job.status not in RESUBMIT_STATUSES:
+        raise Http404("Only a cancelled, failed, held or rejected job can be resubmitted")
+    context = {
+        "form": GenerationForm(initial=remix_initial(job)),
+        "resubmit_of": job,
+        "budget": budget_for(signed_in(request)),
+        "clip": clip_hints(),
+    }
+    return render(request, "generation/create.html", context)
+
+
+@require_POST
+def job_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's owner only: delete a finished job and its video."""
+    job = selectors.job_get_for_user(request.user, pk)
+    try:
+        job_delete(job=job, by=signed_in(request), request=request)
+    except DeleteRefused as refused:
+        messages.warning(request, str(refused))
+        return redirect("job_detail", pk=job.pk)
+    messages.success(request, f"Deleted job #{job.pk} and its video.")
+    return redirect("my_videos")
+
+
+BULK_ACTIONS = {"delete", "share", "unshare"}
+
+
+@require_POST
+def videos_bulk(request: HttpRequest) -> HttpResponse:
+    """Signed-in people, on their own jobs only (others' ids are ignored): delete,
+    share or unshare the ones ticked in My videos."""
+    user = signed_in(request)
+    action = request.POST.get("action", "")
+    ids = [int(raw) for raw in request.POST.getlist("job") if raw.isdigit()][:200]
+    back = redirect(reverse("my_videos") + _status_query(request.POST.get("status", "")))
+    if action not in BULK_ACTIONS or not ids:
+        messages.error(request, "Tick at least one video, then choose what to do with it.")
+        return back
+    jobs = list(selectors.jobs_of(user).filter(pk__in=ids))
+    done, skipped = _bulk_apply(request, user, action, jobs)
+    verb = {"delete": "Deleted", "share": "Shared", "unshare": "Stopped sharing"}[action]
+    note = f"{verb} {done}." + (f" {skipped} could not be: {BULK_SKIP[action]}" if skipped else "")
+    messages.success(request, note)
+    return back
+
+
+BULK_SKIP = {
+    "delete": "unfinished jobs must be cancelled first.",
+    "share": "only finished videos can be shared.",
+    "unshare": "only finished videos are shared.",
+}
+
+
+def _status_query(status_filter: str) -> str:
+    return (
+        f"?status={status_filter}"
+        if status_filter in selectors.JOB_FILTERS and status_filter
+        else ""
+    )
+
+
+def _bulk_apply(request: HttpRequest, user: User, action: str, jobs: list[Any]) -> tuple[int, int]:
+    done = 0
+    for job in jobs:
+        if action == "delete":
+            try:
+                done += job_delete(job=job, by=user, request=request)
+            except DeleteRefused:
+                continue
+        elif getattr(job, "video", None) is not None:
+            video_share_set(video=job.video, by=user, shared=action == "share")
+            done += 1
+    return done, len(jobs) - done
 
 
 @require_GET

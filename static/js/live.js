@@ -13,6 +13,7 @@
   "use strict";
 
   var ACTIVE = ["screening", "held", "queued", "running", "paused"];
+  var RESUBMITTABLE = ["cancelled", "failed", "held", "rejected"];
   var POLL_MS = 2000;
   var PING_MS = 25000;
   var MAX_BACKOFF_MS = 30000;
@@ -234,6 +235,12 @@
       setField(root, "error", job.error || "");
       each(root, '[data-show-when="active"]', function (el) {
         el.classList.toggle("hidden", !isActive(job.status));
+      });
+      each(root, '[data-show-when="finished"]', function (el) {
+        el.classList.toggle("hidden", isActive(job.status));
+      });
+      each(root, '[data-show-when="resubmittable"]', function (el) {
+        el.classList.toggle("hidden", RESUBMITTABLE.indexOf(job.status) === -1);
       });
       if (job.video) {
         showVideo(root, job.video);

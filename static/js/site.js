@@ -11,6 +11,14 @@
     });
   }
 
+  /* Buttons that destroy something ask first ([data-confirm="question"]). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   function copied(button, text) {
     var label = button.textContent;
     button.textContent = text;
