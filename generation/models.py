@@ -60,6 +60,8 @@ class Job(models.Model):
     # Set when the owner deletes the job: its media are gone from storage, the row
     # stays (provenance: a watermark found later must still lead to an account).
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The step of the latest stored preview (generation/previews.py); None before the first.
+    preview_step = models.PositiveIntegerField(null=True, blank=True)
     # The video this job's settings came from (the remix page), for "most remixed".
     remix_of = models.ForeignKey(
         "generation.Video",

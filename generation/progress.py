@@ -131,6 +131,13 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "seed": job.seed,
         "video": video_payload(job),
         "detail_url": reverse("job_detail", args=[job.pk]),
+        # The latest latent preview while it runs (the step busts caches); null before
+        # the first one and once the job has ended.
+        "preview_url": (
+            f"{reverse('job_preview', args=[job.pk])}?step={job.preview_step}"
+            if job.preview_step and job.status == JobStatus.RUNNING
+            else None
+        ),
     }
 
 

@@ -25,6 +25,7 @@ from access.audit import audit_record
 from access.policy import Decision, Usage, generation_decision
 from generation.models import ACTIVE_STATUSES, CANCELLABLE_STATUSES, Job, JobStatus, Video
 from generation.params import GenerationParams, caps_for, fit_params
+from generation.previews import preview_name
 from generation.receivers import JOB_SUBJECT
 from generation.transitions import job_move
 from moderation.services import screen_text, screenings_cancel
@@ -278,6 +279,8 @@ def job_delete(*, job: Job, by: User, request: HttpRequest | None = None) -> boo
         raise DeleteRefused("This job has not finished: cancel it first, then delete it.")
     video = Video.objects.filter(job_id=job.pk).first()
     names = [n for n in (video.file.name, video.poster.name) if n] if video else []
+    if job.preview_step:
+        names.append(preview_name(job.pk))
     with transaction.atomic():
         if not Job.objects.filter(pk=job.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now()

@@ -163,8 +163,10 @@ def _job_execute(job: Job, worker: str) -> str:
 
 def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
     from generation.backends import run_pipeline
+    from generation.previews import PreviewWriter
 
-    return run_pipeline(model=model, params=job.params(), on_step=reporter)
+    previews = PreviewWriter(job.pk)
+    return run_pipeline(model=model, params=job.params(), on_step=reporter, on_latents=previews)
 
 
 def _video_store(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
     path("jobs/<int:pk>/delete/", views.job_delete_view, name="job_delete"),
+    path("jobs/<int:pk>/preview.jpg", views.job_preview, name="job_preview"),
     path("jobs/<int:pk>/resubmit/", views.job_resubmit, name="job_resubmit"),
     path("videos/", views.my_videos, name="my_videos"),
     path("videos/bulk/", views.videos_bulk, name="videos_bulk"),

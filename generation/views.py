@@ -37,6 +37,7 @@ from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
 from generation.models import JobStatus, Video
 from generation.params import MIN_FRAMES, caps_for
+from generation.previews import preview_name
 from generation.progress import job_snapshot
 from generation.services import (
     DeleteRefused,
@@ -388,6 +389,16 @@ def video_media(request: HttpRequest, pk: int) -> HttpResponseBase:
     return ranged_file_response(
         request, default_storage, stored_name(video.file), "video/mp4", download_name=download
     )
+
+
+@never_cache
+@require_safe
+def job_preview(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The job's owner only: the latest latent preview (JPEG) while it runs."""
+    job = selectors.job_get_for_user(request.user, pk)
+    if not job.preview_step:
+        raise Http404("No preview yet")
+    return ranged_file_response(request, default_storage, preview_name(job.pk), "image/jpeg")
 
 
 @require_safe

@@ -242,6 +242,12 @@
       each(root, '[data-show-when="resubmittable"]', function (el) {
         el.classList.toggle("hidden", RESUBMITTABLE.indexOf(job.status) === -1);
       });
+      each(root, '[data-field="preview"]', function (img) {
+        if (job.preview_url && img.getAttribute("src") !== job.preview_url) {
+          img.src = job.preview_url;
+        }
+        img.classList.toggle("hidden", !job.preview_url);
+      });
       if (job.video) {
         showVideo(root, job.video);
       }

@@ -67,6 +67,35 @@ def test_an_artist_on_a_desktop_knows_when_a_job_is_done(
     )
     journey.shot(page, "job-done-toast")
 
+    # My videos: filter to the ready ones, tick this one and share it.
+    page.goto("/videos/?status=succeeded")
+    tile = page.locator(f'[data-job-id="{job_id}"]')
+    tile.locator("input[name=job]").check()
+    page.locator("#bulk-form").get_by_role("button", name="Share", exact=True).click()
+    page.wait_for_load_state()
+    assert "Shared 1." in page.inner_text(".messages")
+    journey.shot(page, "my-videos-filtered-shared")
+
+    # The community: the author's name, search by prompt words, hover plays a loop.
+    page.goto("/community/")
+    community_tile = page.locator(".tile").filter(has_text="A lantern festival")
+    assert "by eve" in community_tile.inner_text()
+    page.fill("#community-q", "festival LANTERN")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/community/?q=*")
+    assert page.locator(".tile").count() == 1
+    community_tile.locator("[data-play]").hover()
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video.hover-preview');"
+        " return v && v.loop && v.muted && v.currentTime > 0; }"
+    )
+    journey.shot(page, "community-search-hover")
+    page.get_by_role("link", name="Most remixed").click()
+    page.wait_for_url("**sort=remixed*")
+    page.fill("#community-q", "volcano")
+    page.get_by_role("button", name="Search").click()
+    assert "No shared video has “volcano” in its prompt." in page.inner_text("main")
+
     # The API token page: the token wraps inside its box, with a copy button and curl.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto("/account/tokens/")
@@ -87,6 +116,15 @@ def test_an_artist_on_a_desktop_knows_when_a_job_is_done(
     journey.shot(page, "not-found")
     page.get_by_role("link", name="Back to the studio").click()
     page.wait_for_url("**/create/")
+
+    # Delete the job and its video from its page (after a confirmation).
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"/jobs/{job_id}/")
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_url("**/videos/")
+    assert f"Deleted job #{job_id} and its video." in page.inner_text(".messages")
+    assert page.locator(f'[data-job-id="{job_id}"]').count() == 0
+    journey.shot(page, "deleted")
     journey.assert_clean()
 
 
