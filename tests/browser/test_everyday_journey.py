@@ -55,7 +55,14 @@ def test_an_artist_on_a_desktop_knows_when_a_job_is_done(
     job_id = int(re.search(r"/jobs/(\d+)/$", page.url).group(1))  # type: ignore[union-attr]
     page.wait_for_function("() => /^\\d+% · /.test(document.title)", timeout=60_000)
     assert page.locator("#queue-badge").inner_text() == "1 running"
-    journey.shot(page, "job-running-title-and-badge")
+    # A step preview of the latents replaces the placeholder while it runs.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-field=preview]');"
+        " return img && !img.classList.contains('hidden') && img.complete"
+        " && img.naturalWidth > 0; }",
+        timeout=60_000,
+    )
+    journey.shot(page, "job-running-title-badge-preview")
     wait_for_status(page, job_id, "succeeded", timeout=120)
     toast = page.locator("#toasts .toast.succeeded")
     toast.wait_for()
