@@ -1,6 +1,7 @@
 """Step-preview cost: the built-in model with and without the worker's previews.
 
-    .venv/bin/python bench/previews.py [--runs N] [--steps S] [--every E] [--json-out FILE]
+    .venv/bin/python bench/previews.py [--runs N] [--steps S] [--every E] [--sizes a,b]
+        [--json-out FILE]
 
 For each size, runs the pipeline (model warm, in this process) alternately without
 previews and with the worker's real PreviewWriter (projection, JPEG, storage write,
@@ -108,6 +109,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--every", type=int, default=5)
+    parser.add_argument("--sizes", default="", help="comma-separated: small,medium,large")
     parser.add_argument("--json-out")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,20 +117,23 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        rows = [
-            {"name": name, **bench_size(w, h, f, args.runs, args.steps, args.every)}
-            for name, w, h, f in SIZES
-        ]
-    print(
-        f"{'size':<8} {'clip':<12} {'steps':>5} {'previews':>8} {'plain s':>8} "
-        f"{'with s':>8} {'overhead %':>10} {'callback %':>10}"
-    )
-    for r in rows:
         print(
-            f"{r['name']:<8} {r['size']:<12} {r['steps']:>5} {r['previews_per_run']:>8} "
-            f"{r['plain_s']:>8.3f} {r['previews_s']:>8.3f} {r['overhead_pct']:>10.2f} "
-            f"{r['callback_pct']:>10.2f}"
+            f"{'size':<8} {'clip':<12} {'steps':>5} {'previews':>8} {'plain s':>8} "
+            f"{'with s':>8} {'overhead %':>10} {'callback %':>10}",
+            flush=True,
         )
+        rows = []
+        for name, w, h, f in SIZES:
+            if args.sizes and name not in args.sizes.split(","):
+                continue
+            r = {"name": name, **bench_size(w, h, f, args.runs, args.steps, args.every)}
+            rows.append(r)
+            print(
+                f"{r['name']:<8} {r['size']:<12} {r['steps']:>5} {r['previews_per_run']:>8} "
+                f"{r['plain_s']:>8.3f} {r['previews_s']:>8.3f} {r['overhead_pct']:>10.2f} "
+                f"{r['callback_pct']:>10.2f}",
+                flush=True,
+            )
     document = {"bench": "previews", "runs": args.runs, "every": args.every, "sizes": rows}
     print(json.dumps(document, indent=2))
     if args.json_out:

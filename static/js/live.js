@@ -376,7 +376,9 @@
 
   /* "Tell me when it is done": ask for notifications only when the person clicks. */
   each(document, "[data-notify-ask]", function (button) {
-    if (!("Notification" in window) || Notification.permission !== "default") {
+    var root = button.closest("[data-job]");
+    if (!("Notification" in window) || Notification.permission !== "default" ||
+        (root && !isActive(root.dataset.status))) {
       return;
     }
     button.classList.remove("hidden");

@@ -166,7 +166,17 @@ def test_an_artist_on_a_phone_has_one_header_band_and_no_sideways_scrolling(
         page.goto("/no-such-page/")
     assert_no_sideways_scroll(page, "the 404 page")
 
-    # A job page and its toast on a phone.
+    # A job page and its toast on a phone; with notifications allowed and the tab in
+    # the background, the browser notification too (recorded by a stand-in, since
+    # headless Chromium has no notification centre to look at).
+    page.context.add_init_script(
+        """window.__notes = [];
+        window.Notification = function (title, options) {
+          window.__notes.push(title + ': ' + ((options && options.body) || ''));
+        };
+        window.Notification.permission = 'granted';
+        Object.defineProperty(document, 'hidden', {get: () => true});"""
+    )
     page.goto("/create/")
     page.fill("#id_prompt", "Rain on a tin roof, close up")
     page.get_by_role("button", name="Generate").click()
@@ -174,6 +184,8 @@ def test_an_artist_on_a_phone_has_one_header_band_and_no_sideways_scrolling(
     job_id = int(re.search(r"/jobs/(\d+)/$", page.url).group(1))  # type: ignore[union-attr]
     wait_for_status(page, job_id, "succeeded", timeout=120)
     page.locator("#toasts .toast.succeeded").wait_for()
+    notes = page.evaluate("() => window.__notes")
+    assert notes == ["Your video is ready: Rain on a tin roof, close up"], notes
     assert_no_sideways_scroll(page, "the job page")
     journey.shot(page, "phone-job-done")
     page.goto("/videos/")
