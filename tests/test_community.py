@@ -114,4 +114,11 @@ def test_the_query_count_does_not_grow_with_the_page(
     with CaptureQueriesContext(connection) as six:
         page = client.get(url).content.decode()
     assert "tile 6" in page
-    assert len(six.captured_queries) == len(one.captured_queries)
+    assert len(page_queries(six)) == len(page_queries(one))
+
+
+def page_queries(captured: CaptureQueriesContext) -> list[str]:
+    # allauth's session tracking writes now and then (throttled by time), whatever
+    # the page: not the page's own queries.
+    noise = ("django_session", "usersessions_usersession")
+    return [q["sql"] for q in captured.captured_queries if not any(n in q["sql"] for n in noise)]

@@ -53,6 +53,8 @@ def test_an_artist_on_a_desktop_knows_when_a_job_is_done(
     page.locator("#id_prompt").press("Control+Enter")
     page.wait_for_url(re.compile(r".*/jobs/\d+/$"))
     job_id = int(re.search(r"/jobs/(\d+)/$", page.url).group(1))  # type: ignore[union-attr]
+    # One worker: under load it may still be busy with another journey's job.
+    wait_for_status(page, job_id, "running", timeout=240)
     page.wait_for_function("() => /^\\d+% · /.test(document.title)", timeout=60_000)
     assert page.locator("#queue-badge").inner_text() == "1 running"
     # A step preview of the latents replaces the placeholder while it runs.
@@ -60,7 +62,7 @@ def test_an_artist_on_a_desktop_knows_when_a_job_is_done(
         "() => { const img = document.querySelector('[data-field=preview]');"
         " return img && !img.classList.contains('hidden') && img.complete"
         " && img.naturalWidth > 0; }",
-        timeout=60_000,
+        timeout=120_000,
     )
     journey.shot(page, "job-running-title-badge-preview")
     wait_for_status(page, job_id, "succeeded", timeout=120)

@@ -145,14 +145,18 @@ def test_staff_invites_revokes_pauses_and_resumes(
     assert PAUSE_REASON in status.inner_text("main")
     journey.shot(status, "status-paused")
 
-    # New work is refused while paused.
+    # New work is refused while paused: the form says so before anyone tries, and the
+    # server refuses a submission that gets through anyway.
     attempt = finn.context.new_page()
     attempt.goto("/create/")
     attempt.fill("#id_prompt", "A kite over the dunes")
+    assert attempt.get_by_role("button", name="Generate").is_disabled()
+    assert PAUSE_REASON in attempt.inner_text("#generate-blocked")
+    journey.shot(attempt, "finn-generate-off-while-paused")
     # The refusal is a 503 page, which Chromium also logs to the console: expected here.
     with journey.expecting("/create/", "status:503", "console"):
-        attempt.get_by_role("button", name="Generate").click()
-        attempt.wait_for_load_state()
+        with attempt.expect_navigation():
+            attempt.evaluate("() => document.querySelector('form.create-form').submit()")
         attempt.wait_for_timeout(300)  # let the console event for the 503 arrive
     assert "/jobs/" not in attempt.url
     assert "paused" in attempt.inner_text("main").lower()
