@@ -110,11 +110,16 @@ def test_staff_invites_revokes_pauses_and_resumes(
     assert "/accounts/login/" in erin.url
     erin.fill("#id_login", "erin@example.com")
     erin.fill("#id_password", PASSWORD)
-    erin.locator("form").filter(has=erin.locator("#id_login")).locator(
-        "button[type=submit]"
-    ).click()
-    erin.wait_for_load_state()
+    # Refused with a 403 page (which Chromium also logs) that says why and whom to ask.
+    with journey.expecting("/accounts/login/", "status:403", "console"):
+        erin.locator("form").filter(has=erin.locator("#id_login")).locator(
+            "button[type=submit]"
+        ).click()
+        erin.wait_for_load_state()
+        erin.wait_for_timeout(300)  # let the console event for the 403 arrive
     assert "/create/" not in erin.url and "/accounts/" in erin.url, erin.url
+    assert "Your access was revoked" in erin.inner_text("main")
+    assert "write to admin@example.com" in erin.inner_text("main")
     journey.shot(erin, "erin-cannot-sign-in")
 
     # --- pause with Finn's page open: one job running, one waiting ---
