@@ -3,16 +3,18 @@ during a lockout pause only staff may sign in."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from access.audit import client_ip
 from access.roles import is_staff_member
-from access.selectors import invitation_from_session, site_state
+from access.selectors import invitation_from_session, revocation_notice, site_state
 
 NO_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder, never bound to
 
@@ -47,3 +49,23 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             return render(request, "access/locked_out.html", {"state": state}, status=503)
         return None
+
+    def respond_user_inactive(self, request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
+        """A revoked person who typed their right password: say why and whom to ask
+        (allauth's default page says only "This account is inactive")."""
+        notice = revocation_notice(user)  # type: ignore[arg-type]
+        return render(request, "account/account_inactive.html", {"notice": notice}, status=403)
+
+
+class StudioMfaAdapter(DefaultMFAAdapter):
+    def build_totp_svg(self, url: str) -> str:
+        """The enrolment QR code, dark modules on a white square with the standard
+        four-module quiet zone: allauth's default has a transparent background, which
+        draws black on our dark page where phone cameras cannot read it."""
+        import qrcode
+        from qrcode.image.svg import SvgPathFillImage
+
+        image = qrcode.make(url, image_factory=SvgPathFillImage, border=4)
+        buffer = BytesIO()
+        image.save(buffer)
+        return buffer.getvalue().decode("utf8")

@@ -84,6 +84,13 @@ def generation_decision(
     return refusal
 
 
+def generation_blocker(user: AbstractBaseUser, *, usage: Usage) -> Decision | None:
+    """Why this person cannot submit anything right now (revoked, paused, at the
+    concurrency cap), for the create form to say before they try; None when they
+    can. Unlike generation_decision it counts nothing against the rate limit."""
+    return _standing_refusal(user) or _concurrency_refusal(limits_for(user), usage, 1)
+
+
 def _standing_refusal(user: AbstractBaseUser | AnonymousUser) -> Decision | None:
     if not user.is_authenticated:
         return Decision(False, "Sign in to create videos.", "not_authenticated")

@@ -18,7 +18,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from access.models import SITE_STATE_ID, Invitation, SiteState
+from access.models import SITE_STATE_ID, Invitation, Revocation, SiteState
 from access.roles import GROUP_NAMES, Role
 
 # The invitation a visitor opened, remembered until they finish signing up.
@@ -72,6 +72,29 @@ def active_staff() -> QuerySet[User]:
         .filter(Q(is_superuser=True) | Q(groups__name=GROUP_NAMES[Role.STAFF]))
         .distinct()
     )
+
+
+def revocation_notice(user: User) -> dict[str, str] | None:
+    """Why a revoked person has no access and whom to ask, for the page allauth shows
+    when they sign in with their right password; None if no revocation is open
+    (deactivated some other way)."""
+    revocation = (
+        Revocation.objects.filter(user=user, restored_at__isnull=True)
+        .select_related("revoked_by")
+        .order_by("-created_at")
+        .first()
+    )
+    if revocation is None:
+        return None
+    return {"reason": revocation.reason, "ask": _whom_to_ask(revocation)}
+
+
+def _whom_to_ask(revocation: Revocation) -> str:
+    by = revocation.revoked_by
+    if by is not None and by.is_active:
+        return by.email
+    emails = list(active_staff().order_by("pk").values_list("email", flat=True)[:3])
+    return " or ".join(emails) if emails else "the person who invited you"
 
 
 # --- site state ------------------------------------------------------------------

@@ -17,3 +17,7 @@ class GenerationConfig(AppConfig):
 
         # Each forked worker process announces itself and keeps a heartbeat.
         post_spawn.connect(worker_heartbeat_start, dispatch_uid="generation-worker-heartbeat")
+
+        from generation.subjects import subjects_register
+
+        subjects_register()

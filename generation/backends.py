@@ -535,18 +535,25 @@ def model_status() -> dict[str, Any]:
 
 
 def run_pipeline(
-    *, model: LoadedModel, params: GenerationParams, on_step: Callable[[int, int], None]
+    *,
+    model: LoadedModel,
+    params: GenerationParams,
+    on_step: Callable[[int, int], None],
+    on_latents: Callable[[int, int, Any], None] | None = None,
 ) -> np.ndarray:
     """Generate one clip. Returns uint8 frames shaped (frames, height, width, 3).
 
     `on_step(step, total)` runs after each denoising step; if it raises
     JobInterrupted the run stops there and the VAE never decodes.
+    `on_latents(step, total, latents)`, if given, runs just before it (previews).
     """
     params = _fit_to_model(params, model.caps)
     pipeline: Any = model.pipeline
 
     def step_end(pipe: Any, step: int, timestep: Any, tensors: dict[str, Any]) -> dict[str, Any]:
         total = getattr(pipe, "_num_timesteps", None) or params.steps
+        if on_latents is not None:
+            on_latents(step + 1, total, tensors.get("latents"))
         on_step(step + 1, total)
         return {}  # diffusers pops tensors from the returned dict: it must be a dict
 

@@ -58,6 +58,19 @@ class Job(models.Model):
     seed_was_random = models.BooleanField(default=False)
     model_name = models.CharField(max_length=255)
     adjustments = models.JSONField(default=list, blank=True)
+    # Set when the owner deletes the job: its media are gone from storage, the row
+    # stays (provenance: a watermark found later must still lead to an account).
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The step of the latest stored preview (generation/previews.py); None before the first.
+    preview_step = models.PositiveIntegerField(null=True, blank=True)
+    # The video this job's settings came from (the remix page), for "most remixed".
+    remix_of = models.ForeignKey(
+        "generation.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="remixes",
+    )
 
     # Moderation outcome, as safe to show the artist (never rule internals).
     moderation_category = models.CharField(max_length=64, blank=True)
@@ -166,6 +179,12 @@ class Video(models.Model):
     @property
     def in_community(self) -> bool:
         return self.shared and not self.hidden and not self.removed and not self.held
+
+    @property
+    def author_name(self) -> str:
+        """What the community sees of who made it: a name, never the email address."""
+        owner = self.owner
+        return owner.get_full_name() or owner.username
 
 
 class ModelEntry(models.Model):

@@ -152,6 +152,7 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "id": job.pk,
         "status": job.status,
         "status_label": JobStatus(job.status).label,
+        "prompt": job.prompt,
         "step": job.progress_step,
         "steps": total,
         "progress": round(job.progress_step / total, 4) if total else 0.0,
@@ -167,6 +168,13 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "video": video_payload(job),
         "appeal": appeal_payload(job),
         "detail_url": reverse("job_detail", args=[job.pk]),
+        # The latest latent preview while it runs (the step busts caches); null before
+        # the first one and once the job has ended.
+        "preview_url": (
+            f"{reverse('job_preview', args=[job.pk])}?step={job.preview_step}"
+            if job.preview_step and job.status == JobStatus.RUNNING
+            else None
+        ),
     }
 
 

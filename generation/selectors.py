@@ -8,10 +8,10 @@ learns whether an id exists.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from generation.models import Job, ModelEntry, Video
+from generation.models import ACTIVE_STATUSES, Job, JobStatus, ModelEntry, Video
 
 AnyUser = AbstractUser | AnonymousUser
 MODERATOR_PERM = "generation.view_video"
@@ -21,7 +21,9 @@ def job_get_for_user(user: AnyUser, pk: int) -> Job:
     """The job, if `user` owns it. Jobs are private: nobody else sees one here
     (moderators review prompts in the admin, through moderation's records)."""
     job = (
-        Job.objects.select_related("video").filter(pk=pk, owner_id=user.pk).first()
+        Job.objects.select_related("video")
+        .filter(pk=pk, owner_id=user.pk, deleted_at__isnull=True)
+        .first()
         if user.is_authenticated
         else None
     )
@@ -35,7 +37,8 @@ def video_can_view(user: AnyUser, video: Video) -> bool:
         return False
     if video.owner_id == user.pk or user.has_perm(MODERATOR_PERM):
         return True
-    return video.in_community
+    # A revoked person's videos leave the community at once, and come back on restore.
+    return video.in_community and video.owner.is_active
 
 
 def video_get_for_user(
@@ -50,7 +53,11 @@ def video_get_for_user(
     moderators: a held video may be what the studio must never serve, so even its
     owner waits for a person's decision.
     """
-    video = Video.objects.select_related("job", "owner").filter(pk=pk).first()
+    video = (
+        Video.objects.select_related("job", "owner")
+        .filter(pk=pk, job__deleted_at__isnull=True)
+        .first()
+    )
     if video is None or not video_can_view(user, video):
         raise Http404("No such video")
     if owner_only and video.owner_id != user.pk:
@@ -60,26 +67,74 @@ def video_get_for_user(
     return video
 
 
-def jobs_of(user: AnyUser) -> QuerySet[Job]:
-    """One person's jobs, newest first, with their videos."""
-    return (
-        Job.objects.filter(owner_id=user.pk).select_related("video").order_by("-created_at", "-id")
+# My videos' status filter: key -> (label, statuses); "" is everything.
+JOB_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "": ("All", ()),
+    "active": ("In progress", tuple(ACTIVE_STATUSES)),
+    "succeeded": ("Ready", (JobStatus.SUCCEEDED,)),
+    "held": ("Held", (JobStatus.HELD,)),
+    "failed": ("Failed", (JobStatus.FAILED,)),
+    "rejected": ("Rejected", (JobStatus.REJECTED,)),
+    "cancelled": ("Cancelled", (JobStatus.CANCELLED,)),
+}
+
+
+def jobs_of(user: AnyUser, *, status_filter: str = "") -> QuerySet[Job]:
+    """One person's jobs that they have not deleted, newest first, with their videos
+    and, for variations, how many the batch had."""
+    batch_size = (
+        Job.objects.filter(batch=OuterRef("batch"))
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    jobs = Job.objects.filter(owner_id=user.pk, deleted_at__isnull=True)
+    statuses = JOB_FILTERS.get(status_filter, JOB_FILTERS[""])[1]
+    if statuses:
+        jobs = jobs.filter(status__in=statuses)
+    return (
+        jobs.select_related("video")
+        .annotate(batch_size=Subquery(batch_size))
+        .order_by("-created_at", "-id")
+    )
+
+
+def batch_size_of(job: Job) -> int:
+    """How many variations were submitted together with `job` (1 for a single job)."""
+    return Job.objects.filter(batch=job.batch).count()
 
 
 def videos_of(user: AnyUser) -> QuerySet[Video]:
     return (
-        Video.objects.filter(owner_id=user.pk).select_related("job").order_by("-created_at", "-id")
+        Video.objects.filter(owner_id=user.pk, job__deleted_at__isnull=True)
+        .select_related("job")
+        .order_by("-created_at", "-id")
     )
 
 
-def community_videos() -> QuerySet[Video]:
-    """Shared videos that no moderator hid or removed, most recently shared first."""
-    return (
-        Video.objects.filter(shared=True, hidden=False, removed=False, held=False)
-        .select_related("job", "owner")
-        .order_by("-shared_at", "-id")
-    )
+COMMUNITY_SORTS = {"newest": "Newest", "remixed": "Most remixed"}
+
+
+def community_videos(*, search: str = "", sort: str = "newest") -> QuerySet[Video]:
+    """Shared videos that no moderator hid, removed or holds for review, of people who still have
+    access; every word of `search` must be in the prompt. Newest shared first, or
+    most remixed first. One query for a page, whatever it holds."""
+    videos = Video.objects.filter(
+        shared=True,
+        hidden=False,
+        removed=False,
+        held=False,
+        owner__is_active=True,
+        job__deleted_at__isnull=True,
+    ).select_related("job", "owner")
+    for word in search.split()[:8]:
+        videos = videos.filter(job__prompt__icontains=word)
+    if sort == "remixed":
+        videos = videos.annotate(remix_count=Count("remixes")).order_by(
+            "-remix_count", "-shared_at", "-id"
+        )
+        return videos
+    return videos.order_by("-shared_at", "-id")
 
 
 def models_usable_by(user: AnyUser) -> list[ModelEntry]:

@@ -15,14 +15,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from access.audit import audit_record
 from access.policy import Decision, Usage, generation_decision
 from generation.models import ACTIVE_STATUSES, CANCELLABLE_STATUSES, Job, JobStatus, Video
 from generation.params import GenerationParams, caps_for, fit_params
+from generation.previews import preview_name
 from generation.receivers import JOB_SUBJECT
 from generation.transitions import job_move
 from moderation.services import screen_text, screenings_cancel
@@ -292,3 +296,63 @@ def jobs_requeue_after_pause() -> int:
             _enqueue_on_commit(job_id)
             count += 1
     return count
+
+
+def job_remix_record(*, jobs: list[Job], video: Video) -> None:
+    """Note which video these new jobs were remixed from (the community's "most remixed")."""
+    Job.objects.filter(pk__in=[job.pk for job in jobs]).update(remix_of=video)
+    for job in jobs:
+        job.remix_of = video
+
+
+class DeleteRefused(Exception):
+    """The job cannot be deleted now; the message says what to do instead."""
+
+
+def job_delete(*, job: Job, by: User, request: HttpRequest | None = None) -> bool:
+    """The owner deletes a finished job and its video: the media leave storage, the
+    video leaves every gallery, and an audit event records it. The row stays, marked
+    deleted, so provenance (trace) still finds the account; nothing brings it back,
+    so a video a moderator removed cannot be resurrected either.
+
+    False if it was already deleted."""
+    if job.owner_id != by.pk:
+        raise PermissionError("Only the owner can delete a job")
+    if job.is_active:
+        raise DeleteRefused("This job has not finished: cancel it first, then delete it.")
+    video = Video.objects.filter(job_id=job.pk).first()
+    names = [n for n in (video.file.name, video.poster.name) if n] if video else []
+    if job.preview_step:
+        names.append(preview_name(job.pk))
+    with transaction.atomic():
+        if not Job.objects.filter(pk=job.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now()
+        ):
+            return False
+        if video is not None:
+            Video.objects.filter(pk=video.pk).update(
+                shared=False, shared_at=None, file="", poster=""
+            )
+        audit_record(
+            action="job.delete",
+            actor=by,
+            target=f"{JOB_SUBJECT}:{job.pk}",
+            request=request,
+            details={
+                "video": video.pk if video else None,
+                "removed_by_moderator": bool(video and video.removed),
+                "files": len(names),
+            },
+        )
+        # Only once the row says "deleted" for good: a rolled-back delete keeps its media.
+        transaction.on_commit(lambda: _media_delete(names))
+    return True
+
+
+def _media_delete(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            # The row already says deleted; a file left behind is logged for the operator.
+            log.warning("Could not delete %s from storage", name, exc_info=True)

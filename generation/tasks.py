@@ -274,9 +274,11 @@ def _model_ok_record(model: LoadedModel) -> None:
 
 def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
     from generation.backends import run_pipeline
+    from generation.previews import PreviewWriter
 
+    previews = PreviewWriter(job.pk)
     with phase("denoise"):  # the last step callback switches this to "decode"
-        return run_pipeline(model=model, params=job.params(), on_step=reporter)
+        return run_pipeline(model=model, params=job.params(), on_step=reporter, on_latents=previews)
 
 
 def _video_store(

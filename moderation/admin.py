@@ -24,6 +24,7 @@ from django.urls import URLPattern, path, reverse
 from access.audit import audit_record
 from moderation import selectors, services
 from moderation.models import Appeal, ProtectedName, Report, ReviewStatus, Rule, Screening
+from moderation.subjects import subject_label, subject_labels_fill, subject_media
 
 REVIEW_PERMISSION = "moderation.review"
 
@@ -39,7 +40,8 @@ def _moderator(request: HttpRequest) -> User:
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[])
+    # Radio buttons with none checked: a decision is always a choice the moderator made.
+    decision = forms.ChoiceField(choices=[], widget=forms.RadioSelect)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -55,6 +57,14 @@ class DecisionForm(forms.Form):
         ):
             self.add_error("reason", "Give a reason: the artist will read it.")
         return data
+
+
+def _next_or_queue(item: Screening | Report | None, review_url: str) -> HttpResponse:
+    """After a decision: straight on to the next waiting item, or back to the queue
+    once nothing of that kind is left."""
+    if item is None:
+        return HttpResponseRedirect(reverse("admin:moderation_queue"))
+    return HttpResponseRedirect(reverse(review_url, args=[item.pk]))
 
 
 class ReviewAdminMixin:
@@ -183,16 +193,75 @@ class ProtectedNameAdmin(admin.ModelAdmin):
             self.delete_model(request, name)
 
 
+class ReviewStatusFilter(admin.SimpleListFilter):
+    """The review status, opening on "pending" (the work to do); "All" is a choice."""
+
+    title = "review status"
+    parameter_name = "review_status__exact"
+    ALL = "all"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in ReviewStatus.choices]
+
+    def value(self) -> str:
+        return super().value() or ReviewStatus.PENDING
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Screening]) -> QuerySet[Screening]:
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(review_status=self.value())
+
+    def choices(self, changelist: Any) -> Any:
+        yield {
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": "All",
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class SubjectLabelsMixin:
+    """Changelists name subjects readably ("Job #10 by ana@example.com"), one lookup
+    per subject type for the whole page."""
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)  # type: ignore[misc]
+        subject_labels_fill(changelist.result_list)
+        return changelist
+
+    @admin.display(description="subject")
+    def subject_name(self, obj: Any) -> str:
+        known = getattr(obj, "subject_label", None)
+        return known or subject_label(obj.subject_type, obj.subject_id)
+
+
 @admin.register(Screening)
-class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "subject", "submitter", "verdict", "category", "review_status"]
-    list_filter = ["review_status", "verdict", "category"]
+class ScreeningAdmin(SubjectLabelsMixin, ReviewAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "subject_name",
+        "submitter",
+        "text_excerpt",
+        "verdict",
+        "category",
+        "review_status",
+    ]
+    list_filter = [ReviewStatusFilter, "verdict", "category"]
     search_fields = ["text", "submitter__email"]
     actions = ["approve_selected", "reject_selected"]
 
+    @admin.display(description="text")
+    def text_excerpt(self, obj: Screening) -> str:
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+
     def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
         # The held queue is worked oldest first; the full record reads newest first.
-        if request.GET.get("review_status__exact") == ReviewStatus.PENDING:
+        if request.GET.get("review_status__exact", ReviewStatus.PENDING) == ReviewStatus.PENDING:
             return ("created_at", "id")
         return ("-created_at", "-id")
 
@@ -218,8 +287,8 @@ class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "title": "Moderation queue",
-                "screenings": selectors.review_queue(),
-                "reports": selectors.report_queue(),
+                "screenings": subject_labels_fill(selectors.review_queue()),
+                "reports": subject_labels_fill(selectors.report_queue()),
                 "appeals": selectors.appeal_queue(),
             },
         )
@@ -236,7 +305,8 @@ class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
             "admin/moderation/review.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Review {screening.subject}",
+                "title": f"Review {subject_label(screening.subject_type, screening.subject_id)}",
+                "subject_label": subject_label(screening.subject_type, screening.subject_id),
                 "screening": screening,
                 "segments": selectors.highlighted_segments(screening),
                 "history": selectors.submitter_history(
@@ -259,11 +329,16 @@ class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
         decide = (
             services.review_approve if data["decision"] == "approve" else services.review_reject
         )
+        label = subject_label(screening.subject_type, screening.subject_id)
         if decide(screening=screening, moderator=moderator, reason=data["reason"], request=request):
-            messages.success(request, f"{screening.subject}: {data['decision']}d.")
+            done = "approved" if data["decision"] == "approve" else "rejected"
+            messages.success(request, f"{label}: {done}.")
         else:
-            messages.warning(request, f"{screening.subject} was already decided.")
-        return HttpResponseRedirect(reverse("admin:moderation_queue"))
+            messages.warning(request, f"{label} was already decided.")
+        return _next_or_queue(
+            selectors.review_queue().exclude(pk=screening.pk).first(),
+            "admin:moderation_screening_review",
+        )
 
     @admin.action(description="Approve selected held prompts", permissions=["review"])
     def approve_selected(
@@ -294,6 +369,8 @@ class ScreeningAdmin(ReviewAdminMixin, admin.ModelAdmin):
         )
 
 
+REPORT_DONE = {"hide": "hidden from the community", "remove": "removed", "dismiss": "dismissed"}
+
 REPORT_DECISIONS: dict[str, Callable[..., bool]] = {
     "hide": services.report_hide,
     "remove": services.report_remove,
@@ -302,8 +379,8 @@ REPORT_DECISIONS: dict[str, Callable[..., bool]] = {
 
 
 @admin.register(Report)
-class ReportAdmin(ReviewAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "subject", "reporter", "subject_owner", "status"]
+class ReportAdmin(SubjectLabelsMixin, ReviewAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "subject_name", "reporter", "subject_owner", "status"]
     list_filter = ["status", "subject_type"]
     search_fields = ["reason", "subject_text", "reporter__email"]
     actions = ["hide_selected", "remove_selected", "dismiss_selected"]
@@ -343,17 +420,23 @@ class ReportAdmin(ReviewAdminMixin, admin.ModelAdmin):
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
+            label = subject_label(report.subject_type, report.subject_id)
             if done:
-                messages.success(request, f"{report.subject}: {decision} done.")
+                messages.success(request, f"{label}: {REPORT_DONE[decision]}.")
             else:
-                messages.warning(request, f"{report.subject} was already decided.")
-            return HttpResponseRedirect(reverse("admin:moderation_queue"))
+                messages.warning(request, f"{label} was already decided.")
+            return _next_or_queue(
+                selectors.report_queue().exclude(pk=report.pk).first(),
+                "admin:moderation_report_review",
+            )
         return TemplateResponse(
             request,
             "admin/moderation/report_review.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Report on {report.subject}",
+                "title": f"Report on {subject_label(report.subject_type, report.subject_id)}",
+                "subject_label": subject_label(report.subject_type, report.subject_id),
+                "media": subject_media(report.subject_type, report.subject_id),
                 "report": report,
                 "others": selectors.reports_on_subject(
                     subject_type=report.subject_type, subject_id=report.subject_id

@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sora_site.context_processors.site",
+                "generation.context_processors.queue",
+                "moderation.context_processors.review_inbox",
             ],
         },
     },
@@ -283,6 +285,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE", "5/m/ip,10/5m/key"),
 }
+MFA_ADAPTER = "access.adapter.StudioMfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 USERSESSIONS_TRACK_ACTIVITY = True
@@ -348,6 +351,8 @@ GENERATION_DEFAULT_STEPS = env_int("GENERATION_DEFAULT_STEPS", 4, minimum=1)
 GENERATION_MAX_FRAMES = env_int("GENERATION_MAX_FRAMES", 81, minimum=1)
 GENERATION_DEFAULT_FRAMES = env_int("GENERATION_DEFAULT_FRAMES", 9, minimum=1)
 GENERATION_FPS = env_int("GENERATION_FPS", 8, minimum=1)
+# A latent preview every this many steps while a job runs (0: none).
+GENERATION_PREVIEW_EVERY = env_int("GENERATION_PREVIEW_EVERY", 5, minimum=0)
 GENERATION_MAX_GUIDANCE = env_float("GENERATION_MAX_GUIDANCE", 20.0, minimum=0)
 GENERATION_MAX_VARIATIONS = env_int("GENERATION_MAX_VARIATIONS", 4, minimum=1)
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30, minimum=5)

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -71,3 +73,10 @@ def metrics_allowed(request: HttpRequest) -> bool:
     except TokenError:
         return False
     return is_staff_member(token.user)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: our page, rendered without context processors (they read
+    the database, which may be what failed), naming the site as configured."""
+    html = render_to_string("500.html", {"site_name": settings.SITE_NAME})
+    return HttpResponseServerError(html)

@@ -74,6 +74,14 @@ EXPECTED: dict[str, str] = {
     "job_cancel": f"{LOGIN} 405/302 405/404 {OUT} 405/404 405/404",
     # the owner only; a job with nothing to appeal answers with a message
     "job_appeal": f"{LOGIN} 405/302 405/404 {OUT} 405/404 405/404",
+    # alice's job is queued: deleting it is refused with a message (back to its page)
+    "job_delete": f"{LOGIN} 405/302 405/404 {OUT} 405/404 405/404",
+    # alice's job has no preview yet: a 404 to her as to everyone
+    "job_preview": f"{LOGIN} 404/405 404/405 {OUT} 404/405 404/405",
+    # only cancelled/failed/held/rejected jobs: the queued one is a 404 even to alice
+    "job_resubmit": f"{LOGIN} 404/405 404/405 {OUT} 404/405 404/405",
+    # POST only; acts on the poster's own jobs (an empty form: a message, back to the list)
+    "videos_bulk": f"{LOGIN} 405/302 405/302 {OUT} 405/302 405/302",
     "my_videos": f"{LOGIN} 200/405 200/405 {OUT} 200/405 200/405",
     "community": f"{LOGIN} 200/405 200/405 {OUT} 200/405 200/405",
     # alice's unshared video: hers, and visible to moderators and staff
@@ -137,7 +145,16 @@ def world(alice, bob, carol, mod, staff_user, invited):
     job = make_job(alice)
     video = make_video(alice)
     token, _ = token_create(user=alice, name="cli", scopes=["read"])
-    job_urls = ("job_detail", "job_status", "job_cancel", "job_appeal", "api_job")
+    job_urls = (
+        "job_detail",
+        "job_status",
+        "job_cancel",
+        "job_appeal",
+        "job_delete",
+        "job_resubmit",
+        "job_preview",
+        "api_job",
+    )
     video_urls = ("video_detail", "video_remix", "video_share", "video_report", "video_media")
     args = {
         **{name: [job.pk] for name in job_urls},

@@ -13,6 +13,7 @@
   "use strict";
 
   var ACTIVE = ["screening", "held", "queued", "running", "paused"];
+  var RESUBMITTABLE = ["cancelled", "failed", "held", "rejected"];
   var POLL_MS = 2000;
   var PING_MS = 25000;
   var MAX_BACKOFF_MS = 30000;
@@ -127,7 +128,108 @@
     });
   }
 
+  /* What this page knows of the person's jobs (id -> {status, progress}), seeded from
+   * the page and the header badge, so that a change can be told from a repeat. */
+  var known = {};
+  var baseTitle = document.title;
+  var siteName = document.body.dataset.siteName || "Studio";
+  var NOTIFY = { succeeded: "Your video is ready", failed: "A job failed", held: "A prompt is held for review" };
+
+  function seedKnown() {
+    each(document, "[data-job][data-job-id]", function (root) {
+      known[root.dataset.jobId] = { status: root.dataset.status, progress: parseFloat(root.dataset.progress || "0") };
+    });
+    var badge = document.getElementById("queue-badge");
+    if (badge && badge.dataset.active) {
+      try {
+        var active = JSON.parse(badge.dataset.active);
+        Object.keys(active).forEach(function (id) {
+          if (!known[id]) {
+            known[id] = { status: active[id], progress: 0 };
+          }
+        });
+      } catch (err) { /* a malformed attribute: start from nothing */ }
+    }
+  }
+
+  function updateQueueBadge() {
+    var badge = document.getElementById("queue-badge");
+    if (!badge) {
+      return;
+    }
+    var running = 0;
+    var queued = 0;
+    Object.keys(known).forEach(function (id) {
+      var status = known[id].status;
+      if (status === "running") {
+        running += 1;
+      } else if (status === "queued" || status === "screening" || status === "paused") {
+        queued += 1;
+      }
+    });
+    var parts = [];
+    if (running) { parts.push(running + " running"); }
+    if (queued) { parts.push(queued + " queued"); }
+    badge.textContent = parts.join(", ");
+    badge.classList.toggle("hidden", parts.length === 0);
+  }
+
+  /* The tab title: the progress of the job this page shows, else of any running job. */
+  function updateTitle() {
+    var page = document.querySelector(".job[data-job][data-job-id]");
+    var job = page ? known[page.dataset.jobId] : null;
+    if (!job || job.status !== "running") {
+      job = null;
+      Object.keys(known).forEach(function (id) {
+        if (!job && known[id].status === "running") {
+          job = known[id];
+        }
+      });
+    }
+    document.title = job ? Math.round((job.progress || 0) * 100) + "% · " + siteName : baseTitle;
+  }
+
+  function toast(text, kind, href) {
+    var box = document.getElementById("toasts");
+    if (!box) {
+      return;
+    }
+    var item = document.createElement(href ? "a" : "div");
+    item.className = "toast " + kind;
+    item.textContent = text;
+    if (href) {
+      item.href = href;
+    }
+    box.appendChild(item);
+    window.setTimeout(function () { item.remove(); }, 8000);
+  }
+
+  function announce(job) {
+    var headline = NOTIFY[job.status];
+    var href = (job.video && job.video.detail_url) || job.detail_url || "";
+    var prompt = (job.prompt || "").slice(0, 80);
+    toast(headline + (prompt ? ": " + prompt : ""), job.status, href);
+    if ("Notification" in window && Notification.permission === "granted" && document.hidden) {
+      try {
+        var note = new Notification(headline, { body: prompt, tag: "job-" + job.id });
+        note.onclick = function () { window.focus(); if (href) { window.location.href = href; } };
+      } catch (err) { /* some browsers only allow notifications from a service worker */ }
+    }
+  }
+
+  function track(job) {
+    var id = String(job.id);
+    var before = known[id] ? known[id].status : null;
+    known[id] = { status: job.status, progress: job.progress || 0 };
+    if (before !== job.status && NOTIFY[job.status]) {
+      announce(job);
+    }
+    updateQueueBadge();
+    updateTitle();
+  }
+
   function applyJob(job) {
+    track(job);
     var roots = document.querySelectorAll('[data-job][data-job-id="' + job.id + '"]');
     Array.prototype.forEach.call(roots, function (root) {
       root.dataset.status = job.status;
@@ -135,7 +237,8 @@
         el.textContent = job.status_label;
         el.className = "badge " + job.status;
       });
-      setField(root, "status_label", job.status_label + "…");
+      // An ellipsis says "still going"; a finished state is a plain word.
+      setField(root, "status_label", job.status_label + (isActive(job.status) ? "…" : ""));
       each(root, '[data-field="bar"]', function (el) {
         el.style.width = Math.round((job.progress || 0) * 100) + "%";
       });
@@ -149,6 +252,18 @@
       setField(root, "error", job.error || "");
       each(root, '[data-show-when="active"]', function (el) {
         el.classList.toggle("hidden", !isActive(job.status));
+      });
+      each(root, '[data-show-when="finished"]', function (el) {
+        el.classList.toggle("hidden", isActive(job.status));
+      });
+      each(root, '[data-show-when="resubmittable"]', function (el) {
+        el.classList.toggle("hidden", RESUBMITTABLE.indexOf(job.status) === -1);
+      });
+      each(root, '[data-field="preview"]', function (img) {
+        if (job.preview_url && img.getAttribute("src") !== job.preview_url) {
+          img.src = job.preview_url;
+        }
+        img.classList.toggle("hidden", !job.preview_url);
       });
       if (job.video) {
         showVideo(root, job.video);
@@ -200,6 +315,7 @@
   }
 
   function applySite(site) {
+    document.dispatchEvent(new CustomEvent("studio:site", { detail: site }));
     var el = banner();
     if (!el || el.classList.contains("revoked")) {
       return;
@@ -209,6 +325,7 @@
   }
 
   function applyRevoked(message) {
+    document.dispatchEvent(new CustomEvent("studio:revoked", { detail: message }));
     stopped = true;
     stopPolling();
     var el = banner();
@@ -315,6 +432,22 @@
     }
   });
 
+  /* "Tell me when it is done": ask for notifications only when the person clicks. */
+  each(document, "[data-notify-ask]", function (button) {
+    var root = button.closest("[data-job]");
+    if (!("Notification" in window) || Notification.permission !== "default" ||
+        (root && !isActive(root.dataset.status))) {
+      return;
+    }
+    button.classList.remove("hidden");
+    button.addEventListener("click", function () {
+      Notification.requestPermission().then(function () { button.classList.add("hidden"); });
+    });
+  });
+
+  seedKnown();
+  updateQueueBadge();
+  updateTitle();
   window.studioLive = { applyJob: applyJob, handle: handle };
   connect();
 }());

@@ -203,10 +203,10 @@ class Journey:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     # people
-    def person(self, label: str) -> Page:
+    def person(self, label: str, width: int = 1280, height: int = 860) -> Page:
         """A new browser (own cookies) for one person, watched for problems."""
         context = self.browser.new_context(
-            base_url=self.studio.url, viewport={"width": 1280, "height": 860}
+            base_url=self.studio.url, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(15_000)
         context.on("page", lambda page: self._watch(page, label))
@@ -264,10 +264,11 @@ class Journey:
             self.allowed.remove(allowance)
 
     # evidence
-    def shot(self, page: Page, name: str) -> Path:
+    def shot(self, page: Page, name: str, *, full_page: bool = True) -> Path:
+        """full_page=False keeps what the screen shows (sticky bars where they stick)."""
         self.shots += 1
         path = self.folder / f"{self.shots:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def assert_clean(self) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 
 from tests.browser.conftest import (
+    PASSWORD,
     Journey,
     Studio,
     activate_totp,
@@ -38,8 +40,25 @@ def test_moderator_approves_and_rejects_held_prompts_while_the_artist_watches(
     sign_up(moderator, studio.invite("mia@example.com", "moderator"))
     moderator.goto("/admin/")
     assert "must set up two-factor authentication" in moderator.inner_text("main")
+    journey.shot(moderator, "totp-needed")
+    if "/accounts/reauthenticate/" in moderator.url:
+        moderator.fill("#id_password", PASSWORD)
+        moderator.get_by_role("button", name="Confirm").click()
+    moderator.wait_for_url(re.compile(r".*/accounts/2fa/totp/activate/?$"))
+    # The QR code sits on a light tile a phone camera can read, at both sizes.
+    tile = moderator.locator(".qr-tile")
+    assert tile.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+    assert moderator.locator("[data-copy='#authenticator_secret']").is_visible()
     journey.shot(moderator, "totp-activation")
+    moderator.set_viewport_size({"width": 390, "height": 844})
+    assert moderator.evaluate("() => document.documentElement.scrollWidth") <= 390
+    journey.shot(moderator, "totp-activation-phone")
+    moderator.set_viewport_size({"width": 1280, "height": 800})
     secret = activate_totp(moderator, used_codes)
+    # After activation: the recovery codes, and the way on to the admin.
+    continue_link = moderator.get_by_role("link", name="Continue to the admin")
+    assert continue_link.is_visible()
+    journey.shot(moderator, "totp-activated")
     sign_out(moderator)
 
     # An artist submits two prompts the rules hold for a person; both pages stay open.
@@ -59,23 +78,31 @@ def test_moderator_approves_and_rejects_held_prompts_while_the_artist_watches(
 
     # The moderator signs in with a code computed here, and works the queue.
     sign_in(moderator, "mia@example.com", totp_secret=secret, used=used_codes)
-    moderator.goto(QUEUE)
+    # The site header counts what waits; the admin links the queue with the count.
+    assert moderator.locator(".review-count .count").inner_text() == "2"
+    moderator.goto("/admin/")
+    moderator.get_by_role("link", name="Moderation queue: 2 waiting").click()
+    moderator.wait_for_url(f"**{QUEUE}")
     rows = moderator.locator("#content-main table").first.locator("tbody tr")
     assert rows.filter(has_text=HELD_APPROVED[:40]).count() == 1
     assert rows.filter(has_text=HELD_REJECTED[:40]).count() == 1
+    assert rows.filter(has_text=f"Job #{approved_id} by bea@example.com").count() == 1
+    assert "generation.job:" not in moderator.inner_text("#content-main")
     journey.shot(moderator, "queue")
 
     rows.filter(has_text=HELD_APPROVED[:40]).get_by_role("link", name="Review").click()
     moderator.wait_for_url("**/review/")
     assert HELD_APPROVED in moderator.inner_text(".moderation-text")
+    assert moderator.locator("input[name=decision]:checked").count() == 0
     journey.shot(moderator, "review")
-    moderator.select_option("#id_decision", "approve")
+    moderator.check("input[name=decision][value=approve]")
     moderator.get_by_role("button", name="Save decision").click()
-    moderator.wait_for_url(f"**{QUEUE}")
 
-    rows.filter(has_text=HELD_REJECTED[:40]).get_by_role("link", name="Review").click()
+    # Straight on to the next held prompt.
     moderator.wait_for_url("**/review/")
-    moderator.select_option("#id_decision", "reject")
+    assert HELD_REJECTED in moderator.inner_text(".moderation-text")
+    assert f"Job #{approved_id} by bea@example.com: approved." in moderator.inner_text("body")
+    moderator.check("input[name=decision][value=reject]")
     moderator.fill("#id_reason", REJECT_REASON)
     moderator.get_by_role("button", name="Save decision").click()
     moderator.wait_for_url(f"**{QUEUE}")

@@ -110,11 +110,16 @@ def test_staff_invites_revokes_pauses_and_resumes(
     assert "/accounts/login/" in erin.url
     erin.fill("#id_login", "erin@example.com")
     erin.fill("#id_password", PASSWORD)
-    erin.locator("form").filter(has=erin.locator("#id_login")).locator(
-        "button[type=submit]"
-    ).click()
-    erin.wait_for_load_state()
+    # Refused with a 403 page (which Chromium also logs) that says why and whom to ask.
+    with journey.expecting("/accounts/login/", "status:403", "console"):
+        erin.locator("form").filter(has=erin.locator("#id_login")).locator(
+            "button[type=submit]"
+        ).click()
+        erin.wait_for_load_state()
+        erin.wait_for_timeout(300)  # let the console event for the 403 arrive
     assert "/create/" not in erin.url and "/accounts/" in erin.url, erin.url
+    assert "Your access was revoked" in erin.inner_text("main")
+    assert "write to admin@example.com" in erin.inner_text("main")
     journey.shot(erin, "erin-cannot-sign-in")
 
     # --- pause with Finn's page open: one job running, one waiting ---
@@ -145,14 +150,18 @@ def test_staff_invites_revokes_pauses_and_resumes(
     assert PAUSE_REASON in status.inner_text("main")
     journey.shot(status, "status-paused")
 
-    # New work is refused while paused.
+    # New work is refused while paused: the form says so before anyone tries, and the
+    # server refuses a submission that gets through anyway.
     attempt = finn.context.new_page()
     attempt.goto("/create/")
     attempt.fill("#id_prompt", "A kite over the dunes")
+    assert attempt.get_by_role("button", name="Generate").is_disabled()
+    assert PAUSE_REASON in attempt.inner_text("#generate-blocked")
+    journey.shot(attempt, "finn-generate-off-while-paused")
     # The refusal is a 503 page, which Chromium also logs to the console: expected here.
     with journey.expecting("/create/", "status:503", "console"):
-        attempt.get_by_role("button", name="Generate").click()
-        attempt.wait_for_load_state()
+        with attempt.expect_navigation():
+            attempt.evaluate("() => document.querySelector('form.create-form').submit()")
         attempt.wait_for_timeout(300)  # let the console event for the 503 arrive
     assert "/jobs/" not in attempt.url
     assert "paused" in attempt.inner_text("main").lower()
