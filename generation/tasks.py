@@ -171,11 +171,15 @@ def _video_store(
     job: Job, worker: str, frames: np.ndarray, model_name: str, gpu_seconds: float
 ) -> str:
     from generation.encoding import encode_mp4, make_poster
+    from generation.provenance.marks import frames_mark, media_sign
 
+    frames = frames_mark(job=job, frames=frames)  # the invisible watermark names the job
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
         path = Path(tmp) / "video.mp4"
         encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
-        poster = make_poster(frames=frames)
+        poster = media_sign(
+            job=job, video_path=path, poster=make_poster(frames=frames), model_name=model_name
+        )  # C2PA manifests on both
         with transaction.atomic():
             moved = job_move(
                 job_id=job.pk,
