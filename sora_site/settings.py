@@ -303,6 +303,7 @@ GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
 # Provenance (see generation/provenance/): an invisible watermark in the frames and a
 # signed C2PA manifest on each stored video and poster.
 WATERMARK_ENABLED = env_bool("WATERMARK_ENABLED", True)
+VISIBLE_WATERMARK = env_bool("VISIBLE_WATERMARK", False)  # a small site label on each video
 C2PA_ENABLED = env_bool("C2PA_ENABLED", True)
 # Production signing chain (leaf PEM then its CA chain) and PKCS#8 key; without them
 # a local CA and leaf are created in $SORA_DATA_DIR/c2pa/ on the first signature.

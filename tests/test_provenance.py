@@ -230,3 +230,17 @@ def test_the_admin_trace_page_is_staff_only_and_names_the_maker(
     assert b'id="trace-found"' in response.content and b"alice@example.com" in response.content
     event = AuditEvent.objects.get(action="provenance.trace")
     assert event.actor == staff_user and event.target == "poster-from-a-forum.jpg"
+
+
+def test_the_visible_label_is_off_by_default_and_drawn_when_asked(alice, settings) -> None:
+    from generation.provenance.marks import frames_mark
+
+    job = make_job(alice)
+    frames = np.full((3, 128, 224, 3), 40, dtype=np.uint8)
+    settings.WATERMARK_ENABLED = False  # isolate the label
+    assert np.array_equal(frames_mark(job=job, frames=frames), frames)
+    settings.VISIBLE_WATERMARK = True
+    labelled = frames_mark(job=job, frames=frames)
+    changed = np.argwhere((labelled != frames).any(axis=(0, 3)))
+    assert changed.size and changed[:, 0].min() > 64 and changed[:, 1].min() > 112  # corner
+    assert labelled[:, 100:, 150:].max() > 180  # white text on the darkened box

@@ -31,7 +31,12 @@ def _skipping(what: str, setting: str) -> None:
 
 
 def frames_mark(*, job: Job, frames: np.ndarray) -> np.ndarray:
-    """The frames with the job's invisible watermark (before encoding)."""
+    """The frames with the job's invisible watermark (before encoding), and the visible
+    site label first when VISIBLE_WATERMARK is on."""
+    if settings.VISIBLE_WATERMARK:
+        from generation.provenance.label import label_draw
+
+        frames = label_draw(frames=frames, text=settings.SITE_NAME)
     if not settings.WATERMARK_ENABLED:
         _skipping("The invisible watermark", "WATERMARK_ENABLED")
         return frames
