@@ -72,6 +72,15 @@ def test_an_unmarked_clip_and_another_sites_key_match_nothing(natural_clip, tmp_
     assert wm.watermark_detect(path=marked, key=OTHER_KEY, candidates=candidates) is None
 
 
+def test_flat_areas_do_not_make_a_match(tmp_path) -> None:
+    # Regression: a flat picture once gave NaN scores, which compared as a match.
+    frames = np.full((9, 256, 448, 3), 128, dtype=np.uint8)
+    for t in range(9):
+        frames[t, 40:90, 20 + 10 * t : 70 + 10 * t] = 250
+    path = encode(frames, tmp_path / "flat.mp4", crf=23)
+    assert wm.watermark_detect(path=path, key=KEY, candidates=list(range(1, 100))) is None
+
+
 def test_the_false_match_bound_follows_from_the_threshold() -> None:
     # Hoeffding: each (job, alignment) test passes by chance with exp(-z^2/2).
     for jobs in (1, 1000, 1_000_000):

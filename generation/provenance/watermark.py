@@ -250,7 +250,8 @@ def residual_mean(luma: np.ndarray) -> np.ndarray:
         residual = torch.maximum(torch.minimum(residual, limit), -limit)
         # Weigh each pixel by how quiet the picture is around it: edges and texture
         # are noise to the detector, flat areas carry the pattern more cleanly.
-        local = _blur(residual**2, LOCAL_SIGMA).sqrt() + spread * 0.1
+        # (The FFT blur can dip a hair below zero where the picture is flat.)
+        local = _blur(residual**2, LOCAL_SIGMA).clamp(min=0).sqrt() + spread * 0.1
         residual = residual / local
         return residual.mean(dim=0).numpy().astype(np.float64)
 
@@ -421,6 +422,8 @@ def _informed(
     if not candidates or not readings:
         return None
     scores = informed_scores(readings, candidates, key, layout)
+    if not np.isfinite(scores).all():  # never a match by accident of arithmetic
+        raise WatermarkError("the detector's scores are not finite numbers; please report this")
     row, column = np.unravel_index(int(np.argmax(scores)), scores.shape)
     if scores[row, column] < informed_threshold(len(candidates)):
         return None
