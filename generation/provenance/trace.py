@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from access.audit import audit_record
 from generation.models import Job, Video
-from generation.provenance.c2pa import c2pa_read
+from generation.provenance.c2pa import ProvenanceError, c2pa_read
 from generation.provenance.ids import job_id_from_public
 from generation.provenance.watermark import WatermarkError, watermark_detect
 
@@ -57,7 +57,10 @@ def sniff_mime(head: bytes) -> str | None:
 def _by_manifest(data: bytes, mime: str) -> tuple[Job | None, str]:
     if mime not in ("video/mp4", "image/jpeg", "image/png"):
         return None, "no C2PA reader for this format"
-    facts = c2pa_read(data=data, mime=mime)
+    try:
+        facts = c2pa_read(data=data, mime=mime)
+    except ProvenanceError as exc:  # our own chain is unreadable: say so, try the watermark
+        return None, str(exc)
     if facts is None:
         return None, "no C2PA manifest of ours"
     if facts.validation_errors or facts.validation_state not in TRUSTED_STATES:
