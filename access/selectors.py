@@ -181,3 +181,37 @@ def site_paused_condition() -> Exists:
     during a pause.
     """
     return Exists(SiteState.objects.filter(paused=True))
+
+
+# --- the invitation tree -----------------------------------------------------------
+
+
+def inviter_of(user: User) -> User | None:
+    """Who invited `user` (None for the first staff account and people made by hand)."""
+    invitation = Invitation.objects.select_related("created_by").filter(used_by=user).first()
+    return invitation.created_by if invitation is not None else None
+
+
+def invitees_of(user: User) -> list[User]:
+    """The people `user` invited directly, by accepted invitation, oldest first."""
+    accepted = Invitation.objects.filter(created_by=user, used_by__isnull=False)
+    ids = accepted.order_by("used_at", "pk").values_list("used_by_id", flat=True)
+    found = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def cohort_of(user: User) -> list[tuple[User, int]]:
+    """`user` and everyone they invited, transitively, as (person, depth), in the
+    order of a walk down the tree. Each person appears once, even if the records
+    somehow form a cycle."""
+    seen: set[int] = set()
+    order: list[tuple[User, int]] = []
+    stack: list[tuple[User, int]] = [(user, 0)]
+    while stack:
+        person, depth = stack.pop()
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        order.append((person, depth))
+        stack.extend((child, depth + 1) for child in reversed(invitees_of(person)))
+    return order

@@ -39,6 +39,7 @@ from access.models import (
 from access.roles import Role, is_staff_member, role_assign
 from access.selectors import (
     active_staff,
+    cohort_of,
     email_has_account,
     invitation_lookup,
     session_keys_for,
@@ -50,12 +51,14 @@ from access.tokens import TokenError, token_digest, token_new, token_prefix
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "CohortMember",
     "InvitationUnavailable",
     "Revoked",
     "TokenError",
     "auth_login_failed_record",
     "auth_login_record",
     "bootstrap_staff_invitation",
+    "cohort_revoke",
     "invitation_accept",
     "invitation_consume",
     "invitation_create",
@@ -378,6 +381,47 @@ def person_revoke(
             lambda: signals.person_revoked.send(sender=None, user=user, reason=reason, by=by)
         )
     return Revoked(revocation, sessions, tokens, invitations)
+
+
+@dataclass(frozen=True)
+class CohortMember:
+    user: User
+    depth: int  # 0 for the person named, 1 for whom they invited, and so on
+    outcome: str  # "revoked", "already revoked", "would be revoked", or why not
+    revoked: Revoked | None = None
+
+
+def cohort_revoke(
+    *,
+    user: User,
+    by: User | None,
+    reason: str,
+    request: HttpRequest | None = None,
+    dry_run: bool = False,
+) -> list[CohortMember]:
+    """Revoke `user` and everyone they invited, transitively, with one reason.
+
+    Each person goes through person_revoke, so each gets their own audit event and
+    is cut off everywhere at once. A person who cannot be revoked (the one acting,
+    the last staff account) is reported and skipped; the others are still revoked.
+    `dry_run` changes nothing and says who would be affected."""
+    if not dry_run:
+        reason = _reason_clean(reason)
+    members = []
+    for person, depth in cohort_of(user):
+        if not person.is_active:
+            members.append(CohortMember(person, depth, "already revoked"))
+            continue
+        if dry_run:
+            members.append(CohortMember(person, depth, "would be revoked"))
+            continue
+        try:
+            result = person_revoke(user=person, by=by, reason=reason, request=request)
+        except ValidationError as exc:
+            members.append(CohortMember(person, depth, " ".join(exc.messages)))
+        else:
+            members.append(CohortMember(person, depth, "revoked", result))
+    return members
 
 
 def person_restore(*, user: User, by: User | None, request: HttpRequest | None = None) -> None:

@@ -285,14 +285,19 @@ def _video_store(
     job: Job, worker: str, frames: np.ndarray, model_name: str, gpu_seconds: float
 ) -> str:
     from generation.encoding import encode_mp4, make_poster
+    from generation.provenance.marks import frames_mark, media_sign
     from moderation.services import frames_screen
 
+    with phase("provenance"):
+        frames = frames_mark(job=job, frames=frames)  # the invisible watermark names the job
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
         path = Path(tmp) / "video.mp4"
         with phase("encode"), ENCODE_SECONDS.time():
             encode_mp4(frames=frames, fps=job.fps, path=path)  # faststart needs a real file
         with phase("poster"):
             poster = make_poster(frames=frames)
+        with phase("provenance"):  # C2PA manifests on both files
+            poster = media_sign(job=job, video_path=path, poster=poster, model_name=model_name)
         video = Video(
             job=job,
             owner_id=job.owner_id,

@@ -22,6 +22,7 @@ PHASES = (
     "model fetch",
     "denoise",
     "decode",
+    "provenance",
     "encode",
     "poster",
     "store",

@@ -360,6 +360,18 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 JOB_REDELIVER_SECONDS = env_int("JOB_REDELIVER_SECONDS", 120, minimum=10)
 GALLERY_PAGE_SIZE = env_int("GALLERY_PAGE_SIZE", 24, minimum=1)
 
+# Provenance (see generation/provenance/): an invisible watermark in the frames and a
+# signed C2PA manifest on each stored video and poster.
+WATERMARK_ENABLED = env_bool("WATERMARK_ENABLED", True)
+VISIBLE_WATERMARK = env_bool("VISIBLE_WATERMARK", False)  # a small site label on each video
+C2PA_ENABLED = env_bool("C2PA_ENABLED", True)
+# Production signing chain (leaf PEM then its CA chain) and PKCS#8 key; without them
+# a local CA and leaf are created in $SORA_DATA_DIR/c2pa/ on the first signature.
+C2PA_SIGN_CERT = env_str("C2PA_SIGN_CERT", "")
+C2PA_SIGN_KEY = env_str("C2PA_SIGN_KEY", "")
+if bool(C2PA_SIGN_CERT) != bool(C2PA_SIGN_KEY):
+    raise ImproperlyConfigured("Set both C2PA_SIGN_CERT and C2PA_SIGN_KEY, or neither")
+
 LOG_LEVEL = env_choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
 LOGGING = {
     "version": 1,

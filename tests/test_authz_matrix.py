@@ -103,6 +103,8 @@ EXPECTED: dict[str, str] = {
     "admin:index": f"{LOGIN} 302/302 302/302 {OUT} 200/200 200/200",
     "admin:generation_job_changelist": f"{LOGIN} 302/302 302/302 {OUT} 200/200 200/200",
     "admin:moderation_screening_changelist": f"{LOGIN} 302/302 302/302 {OUT} 200/200 200/200",
+    # tracing a file names an account: staff only, not moderators
+    "admin:generation_video_trace": f"{LOGIN} 302/302 302/302 {OUT} 403/403 200/200",
 }
 
 # While paused, new work is refused to everyone but staff; everything else stands.
