@@ -9,17 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 
 from access.audit import audit_record
 from generation.models import Job, JobStatus, Video
+from generation.previews import preview_name
 from moderation.selectors import subjects_under_review
 
 JOB_SUBJECT = "generation.job"
 VIDEO_SUBJECT = "generation.video"
 # File fields of a Video with their own retention setting (besides the video itself).
-FILE_RETENTION = {"poster": "RETENTION_POSTER_DAYS", "preview": "RETENTION_PREVIEW_DAYS"}
+# Step previews belong to the job, not the video: see previews_expired.
+FILE_RETENTION = {"poster": "RETENTION_POSTER_DAYS"}
 
 
 def _protected_videos(videos: QuerySet[Video]) -> QuerySet[Video]:
@@ -37,6 +40,26 @@ def video_files_expired(*, field: str, before: datetime) -> QuerySet[Video]:
     """Videos made before `before` that still hold a `field` file (poster, preview)."""
     rows = Video.objects.filter(created_at__lt=before).exclude(**{field: ""})
     return _protected_videos(rows).order_by("created_at")
+
+
+def previews_expired(*, before: datetime) -> QuerySet[Job]:
+    """Jobs that ended before `before` and still keep a step preview, except those
+    under review (a moderator may want to see how a held job was going)."""
+    held = subjects_under_review(subject_type=JOB_SUBJECT)
+    rows = Job.objects.filter(preview_step__isnull=False, finished_at__lt=before)
+    return rows.exclude(pk__in=held).order_by("finished_at")
+
+
+def preview_delete(*, job: Job, days: int) -> None:
+    name = preview_name(job.pk)
+    with transaction.atomic():
+        audit_record(
+            action="retention.preview_delete",
+            target=f"job:{job.pk}",
+            details={"owner": job.owner_id, "file": name, "kept_days": days},
+        )
+        Job.objects.filter(pk=job.pk).update(preview_step=None)
+    default_storage.delete(name)  # after the commit, as for videos: never a row without a file
 
 
 def failed_jobs_expired(*, before: datetime) -> QuerySet[Job]:

@@ -59,6 +59,16 @@ def retention_plan(*, now: datetime | None = None) -> list[Item]:
                         partial(retention.video_file_delete, video=video, field=name, days=days),
                     )
                 )
+    preview_days = settings.RETENTION_PREVIEW_DAYS
+    if before := _cutoff(preview_days, now):
+        for job in retention.previews_expired(before=before):
+            items.append(
+                Item(
+                    "preview",
+                    f"step preview of job {job.pk}, ended {job.finished_at:%Y-%m-%d}",
+                    partial(retention.preview_delete, job=job, days=preview_days),
+                )
+            )
     job_days = settings.RETENTION_FAILED_JOB_DAYS
     if before := _cutoff(job_days, now):
         for job in retention.failed_jobs_expired(before=before):

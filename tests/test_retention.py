@@ -183,3 +183,35 @@ def test_my_videos_shows_storage_and_a_full_share_refuses_new_videos(settings, a
     assert response.json()["error"]["code"] == "storage_full"
     assert "use all of your 1.0\xa0KB of storage" in response.json()["error"]["message"]
     assert not Job.objects.filter(prompt="a quiet lake").exists()
+
+
+def test_an_old_step_preview_goes_with_an_audit_event_unless_its_job_is_under_review(
+    settings, alice
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from generation.previews import preview_name
+
+    settings.RETENTION_PREVIEW_DAYS = 7
+    ended = timezone.now() - timedelta(days=8)
+    old = make_job(alice, JobStatus.SUCCEEDED, finished_at=ended, preview_step=5)
+    held = make_job(alice, JobStatus.FAILED, finished_at=ended, preview_step=5)
+    recent = make_job(alice, JobStatus.SUCCEEDED, finished_at=timezone.now(), preview_step=5)
+    for job in (old, held, recent):
+        default_storage.save(preview_name(job.pk), ContentFile(b"jpeg"))
+    Screening.objects.create(
+        subject_type="generation.job",
+        subject_id=held.pk,
+        submitter=alice,
+        text="x",
+        verdict="flag",
+        review_status=ReviewStatus.PENDING,
+    )
+    assert retention_run() == {"preview": 1}
+    assert not default_storage.exists(preview_name(old.pk))
+    assert Job.objects.get(pk=old.pk).preview_step is None
+    for kept in (held, recent):
+        assert default_storage.exists(preview_name(kept.pk))
+        assert Job.objects.get(pk=kept.pk).preview_step == 5
+    event = AuditEvent.objects.get(action="retention.preview_delete")
+    assert event.target == f"job:{old.pk}" and event.details["kept_days"] == 7
