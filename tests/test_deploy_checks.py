@@ -10,6 +10,13 @@ from django.core.management import call_command
 from sora_site.checks import check_deploy, check_metrics_allow, check_production
 
 
+@pytest.fixture(autouse=True)
+def own_signing_certificate(settings) -> None:
+    """The baseline is a safe production: it signs with its own certificate (the
+    signing test below takes it away)."""
+    settings.C2PA_SIGN_CERT = "/etc/studio/c2pa.pem"
+
+
 def ids(messages) -> list[str]:
     return sorted(message.id for message in messages)
 

@@ -18,6 +18,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "studio.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://studio.example.org",
+    # A production studio signs with its own certificate or not at all (sora_site.W004);
+    # this one does not sign, so it needs no certificate files.
+    "C2PA_ENABLED": "0",
 }
 
 
