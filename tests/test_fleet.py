@@ -162,7 +162,8 @@ def test_the_workers_command_pins_one_cluster_per_gpu_and_never_loads_torch(
         wait_until(
             lambda: workers_live().filter(model_name="sim").count() == 2, 90, "two GPU workers"
         )
-        assert sorted(workers_live().values_list("device", flat=True)) == ["gpu 0", "gpu 1"]
+        sim_workers = workers_live().filter(model_name="sim")
+        assert sorted(sim_workers.values_list("device", flat=True)) == ["gpu 0", "gpu 1"]
         alice = make_user("gpu-artist@example.com")
         job = make_job(alice, model_name="sim", steps=2)
         job_enqueue(job_id=job.pk)  # onto the "sim" task list
