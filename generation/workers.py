@@ -83,8 +83,14 @@ def _heartbeat_loop(stop: threading.Event) -> None:
             connection.close()
 
 
-def worker_heartbeat_start(**kwargs: Any) -> threading.Event:
+def worker_heartbeat_start(**kwargs: Any) -> threading.Event | None:
     """django-q2's post_spawn receiver: runs in each freshly forked worker process."""
+    from django_q.conf import Conf
+
+    if Conf.SYNC:
+        # Inline tasks (tests) send post_spawn in the caller's own thread: there is no
+        # forked worker to announce, and closing the connection would close the caller's.
+        return None
     stop = threading.Event()
     try:
         worker_announce(full=True)  # a reused pid may have served another model
