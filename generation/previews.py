@@ -61,9 +61,12 @@ class PreviewWriter:
     """The worker's latents callback: every `every` steps, store the job's preview
     and note its step on the Job (the snapshot's preview_url follows)."""
 
-    def __init__(self, job_id: int, every: int | None = None) -> None:
+    def __init__(self, job_id: int, every: int | None = None, job: Job | None = None) -> None:
         self.job_id = job_id
         self.every = settings.GENERATION_PREVIEW_EVERY if every is None else every
+        # The step reporter's copy of the job: live updates are built from it without
+        # reading the row again, so it must learn of each new preview too.
+        self.job = job
 
     def __call__(self, step: int, total: int, latents: Any) -> None:
         if self.every <= 0 or latents is None or step % self.every or step == total:
@@ -74,6 +77,8 @@ class PreviewWriter:
             default_storage.delete(name)
             default_storage.save(name, ContentFile(data))
             Job.objects.filter(pk=self.job_id).update(preview_step=step)
+            if self.job is not None:
+                self.job.preview_step = step
         except Exception:
             # A preview is a nicety: it must never fail the job.
             log.warning("Could not store a preview for job %s", self.job_id, exc_info=True)

@@ -276,7 +276,7 @@ def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndar
     from generation.backends import run_pipeline
     from generation.previews import PreviewWriter
 
-    previews = PreviewWriter(job.pk)
+    previews = PreviewWriter(job.pk, job=reporter.job)
     with phase("denoise"):  # the last step callback switches this to "decode"
         return run_pipeline(model=model, params=job.params(), on_step=reporter, on_latents=previews)
 

@@ -107,3 +107,27 @@ def test_a_worker_run_stores_previews_and_the_finished_job_links_none(
     assert job.preview_step == 4
     assert default_storage.exists(preview_name(job.pk))
     assert job_snapshot(job)["preview_url"] is None  # the video is what it shows now
+
+
+@pytest.mark.django_db
+def test_live_updates_during_a_run_link_the_latest_preview(
+    alice: User, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step updates are built from the worker's own copy of the job (no read per
+    step): that copy must carry each new preview, or pages never show one."""
+    settings.GENERATION_PREVIEW_EVERY = 2
+    sent: list[dict[str, Any]] = []
+
+    def record(*, job_id: int, job: Job | None = None) -> None:
+        if job is not None:
+            sent.append(job_snapshot(job))
+
+    monkeypatch.setattr(tasks, "job_broadcast", record)
+    monkeypatch.setattr(tasks, "BROADCAST_INTERVAL", 0.0)  # every step, not every 0.1 s
+    job = make_job(alice, num_frames=5, width=64, height=64, steps=5, seed=4)
+    assert tasks.job_run(job.pk) == JobStatus.SUCCEEDED
+    running = [s for s in sent if s["status"] == JobStatus.RUNNING]
+    urls = [s["preview_url"] for s in running]
+    assert urls[0] is None, "no preview before the first one is made"
+    assert f"{reverse('job_preview', args=[job.pk])}?step=2" in urls
+    assert f"{reverse('job_preview', args=[job.pk])}?step=4" in urls
