@@ -143,8 +143,11 @@ def lease_heartbeat(*, job_id: int, worker: str) -> Iterator[None]:
     def beat() -> None:
         try:
             while not stop.wait(settings.JOB_LEASE_SECONDS / 3):
-                if not lease_renew(job_id=job_id, worker=worker):
-                    return  # taken from us: the step callback stops the pipeline
+                try:
+                    if not lease_renew(job_id=job_id, worker=worker):
+                        return  # taken from us: the step callback stops the pipeline
+                except Exception as exc:  # e.g. SQLite busy: the next beat or step renews
+                    log.warning("Lease of job %s not renewed this time (%s)", job_id, exc)
         finally:
             connection.close()  # this thread's own database connection
 
@@ -154,7 +157,7 @@ def lease_heartbeat(*, job_id: int, worker: str) -> Iterator[None]:
         yield
     finally:
         stop.set()
-        thread.join(timeout=5)
+        thread.join(timeout=1)  # a daemon: one stuck in a busy database dies with us
 
 
 def job_run(job_id: int) -> str:

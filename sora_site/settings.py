@@ -165,7 +165,9 @@ CHANNEL_LAYERS = {
             # redis-py 8 reads with a 5 s socket timeout by default, the same as
             # channels-redis's 5 s blocking pop: every idle consumer then crashed
             # and reconnected, dropping messages sent meanwhile. Read longer.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+            # redis-py's asyncio pool allows 100 connections and then fails at
+            # once ("Too many connections"): 200 pages opening together were refused.
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 400}],
             "capacity": 500,
             "expiry": 60,
             "group_expiry": 3600,

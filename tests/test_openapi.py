@@ -53,7 +53,9 @@ def web(tmp_path: Path, redis_url: str) -> Iterator[str]:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_finds_no_server_error_or_schema_drift(web: str, clean_redis: str) -> None:
+def test_schemathesis_finds_no_server_error_or_schema_drift(
+    web: str, clean_redis: str, tmp_path: Path
+) -> None:
     _, raw = token_create(
         user=person_create("fuzzer@example.com"), name="schemathesis", scopes=["submit", "read"]
     )
@@ -76,6 +78,7 @@ def test_schemathesis_finds_no_server_error_or_schema_drift(web: str, clean_redi
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=tmp_path,  # schemathesis keeps a .schemathesis/ cache in its working dir
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     print(result.stdout[-1200:])
