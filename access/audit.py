@@ -16,18 +16,24 @@ from access.models import AuditEvent
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-@lru_cache(maxsize=8)
-def trusted_networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
-    """TRUSTED_PROXIES entries (IPs or CIDRs) as networks; a typo fails loudly."""
+@lru_cache(maxsize=16)
+def address_networks(spec: tuple[str, ...], *, setting: str) -> tuple[Network, ...]:
+    """An address-list setting's entries (IPs or CIDRs) as networks; a typo fails loudly,
+    naming the setting."""
     networks = []
     for entry in spec:
         try:
             networks.append(ipaddress.ip_network(entry.strip(), strict=False))
         except ValueError:
             raise ImproperlyConfigured(
-                f"TRUSTED_PROXIES entries must be IP addresses or networks; got {entry!r}"
+                f"{setting} entries must be IP addresses or networks; got {entry!r}"
             ) from None
     return tuple(networks)
+
+
+def trusted_networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES entries as networks."""
+    return address_networks(spec, setting="TRUSTED_PROXIES")
 
 
 def _parse_ip(value: str) -> str | None:

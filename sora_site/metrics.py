@@ -22,10 +22,8 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     Case,
     CharField,
@@ -49,12 +47,11 @@ from prometheus_client.core import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from access.audit import Network, address_networks
 from access.models import ApiToken, AuditEvent
 from generation.metrics import DURATION_BUCKETS, worker_models
 from generation.models import Job, JobStatus
 from moderation.models import Report, ReviewStatus, Screening
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # A failed job's message says what happened; its beginning says which kind of failure.
 FAILURE_REASONS = (
@@ -64,18 +61,9 @@ FAILURE_REASONS = (
 )
 
 
-@lru_cache(maxsize=8)
 def metrics_networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
     """METRICS_ALLOW entries as networks; a typo fails loudly (system check sora_site.E001)."""
-    networks = []
-    for entry in spec:
-        try:
-            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"METRICS_ALLOW entries must be IP addresses or networks; got {entry!r}"
-            ) from None
-    return tuple(networks)
+    return address_networks(spec, setting="METRICS_ALLOW")
 
 
 def _duration_histogram(
