@@ -170,8 +170,10 @@ def transforms() -> dict[str, Transform]:
         "crop+0.5x+crf28": lambda f, p: encode(resize(crop(f), 0.5), p, crf=28),
         "half frame rate": lambda f, p: encode(f[::2], p, fps=FPS // 2),
         "first 2 s": lambda f, p: encode(f[: 2 * FPS], p),
-        "bright+contrast +10%": lambda f, p: encode(tone(f, brightness=0.1, contrast=1.1), p),
-        "bright+contrast -10%": lambda f, p: encode(tone(f, brightness=-0.1, contrast=0.9), p),
+        "brightness +10%": lambda f, p: encode(tone(f, brightness=0.1), p),
+        "brightness -10%": lambda f, p: encode(tone(f, brightness=-0.1), p),
+        "contrast +10%": lambda f, p: encode(tone(f, contrast=1.1), p),
+        "contrast -10%": lambda f, p: encode(tone(f, contrast=0.9), p),
         "vp9 crf 32": lambda f, p: encode(f, p.with_suffix(".webm"), crf=32, codec="vp9"),
     }
 
