@@ -43,8 +43,10 @@ def test_artist_signs_up_makes_shares_and_remixes_a_video(
         page, PROMPT, aspect="16:9", resolution="224x128", num_frames=33, steps=30
     )
     record_progress(page)
+    # The worker may still be building the model (many seconds on a busy machine).
     page.wait_for_function(
-        "() => window.__progress.some(w => parseInt(w) >= 20 && parseInt(w) < 100)"
+        "() => window.__progress.some(w => parseInt(w) >= 20 && parseInt(w) < 100)",
+        timeout=90_000,
     )
     page.wait_for_timeout(300)  # the bar animates its width for 0.25 s
     journey.shot(page, "job-running")
