@@ -12,6 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from moderation.categories import CATEGORIES
+from moderation.eval import build_prompts, heldout_2026_12
 from moderation.models import Rule, Screening
 from tests.test_moderation_fixtures import only_rules  # noqa: F401
 
@@ -32,9 +34,9 @@ ROWS = [
 ]
 
 
-def run(tmp_path: Path, *extra: str) -> dict[str, list[str]]:
+def run(tmp_path: Path, *extra: str, rows: list[dict[str, str]] = ROWS) -> dict[str, list[str]]:
     source = tmp_path / "set.jsonl"
-    source.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     out = StringIO()
     call_command("moderation_eval", str(source), *extra, stdout=out)
     return {
@@ -107,3 +109,93 @@ def test_the_shipped_set_is_large_and_labelled() -> None:
         "case",
         "fullwidth",
     } <= techniques
+
+
+# The same rows, four of them in a set named "new": l4va flow (TP), magma (FN),
+# calm sea (TN) and lava lamp (FP); lava flow (TP) and a hymn (FN) name no set.
+IN_NEW = {"l4va flow", "magma", "calm sea", "lava lamp"}
+SET_ROWS = [{**r, "set": "new"} if r["prompt"] in IN_NEW else r for r in ROWS]
+
+
+def test_it_scores_one_set_alone(only_rules: Any, tmp_path: Path) -> None:
+    only_rules("lava", action="block", category="gore")
+    lines = run(tmp_path, "--set", "new", rows=SET_ROWS)
+    assert lines["scoring"] == ["set", "new:", "4", "of", "6", "rows"]
+    assert lines["gore"] == ["2", "1", "1", "1", "0.500", "0.500", "0.500"]
+    assert "extremism" not in lines  # its only row is outside the set
+    assert lines["overall"] == ["4", "1", "1", "1", "0.500", "0.500", "0.500"]
+    assert lines["new"] == ["4", "1", "1", "1", "0.500", "0.500", "0.500"]
+    assert "(none)" not in lines
+    assert Screening.objects.count() == 0
+
+
+def test_it_reports_each_set_beside_the_rows_that_name_none(
+    only_rules: Any, tmp_path: Path
+) -> None:
+    only_rules("lava", action="block", category="gore")
+    lines = run(tmp_path, rows=SET_ROWS)
+    assert lines["new"] == ["4", "1", "1", "1", "0.500", "0.500", "0.500"]
+    assert lines["(none)"] == ["2", "1", "1", "0", "1.000", "0.500", "-"]
+    assert lines["gore"] == ["3", "2", "1", "1", "0.667", "0.667", "0.500"]  # as without sets
+
+
+def test_a_file_without_sets_prints_no_set_table(only_rules: Any, tmp_path: Path) -> None:
+    only_rules("lava", action="block", category="gore")
+    lines = run(tmp_path)
+    assert "set" not in lines
+    assert "(none)" not in lines
+
+
+def test_an_unknown_set_is_refused_before_screening(only_rules: Any, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"is in set 'nope'.*Sets in this file: new\."):
+        run(tmp_path, "--set", "nope", rows=SET_ROWS)
+    with pytest.raises(CommandError, match="no row names a set"):
+        run(tmp_path, "--set", "nope")
+
+
+def test_it_refuses_an_empty_set_name(tmp_path: Path, db: None) -> None:
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"prompt": "x", "expected": "allow", "set": " "}\n', encoding="utf-8")
+    with pytest.raises(CommandError, match=":1: set, when given, must be a non-empty string"):
+        call_command("moderation_eval", str(source), stdout=StringIO())
+
+
+def shipped_rows() -> list[dict[str, str]]:
+    path = Path(__file__).resolve().parent.parent / "moderation" / "eval" / "prompts.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_shipped_file_is_what_build_prompts_makes() -> None:
+    # Regenerating must not change a row, old or held out.
+    assert shipped_rows() == build_prompts.rows()
+
+
+def test_the_heldout_set_covers_every_category_and_technique() -> None:
+    held = [r for r in shipped_rows() if r.get("set") == heldout_2026_12.SET_NAME]
+    seeds = [r for r in held if r["technique"] == "none" and r["expected"] != "allow"]
+    per_category = {
+        c: sum(r["category"] == c for r in seeds) for c in {r["category"] for r in seeds}
+    }
+    # Every category an artist can be told about, bar the fallback label.
+    assert set(per_category) == set(CATEGORIES) - {"other"}
+    assert all(n >= 12 for n in per_category.values())
+    assert min(per_category[c] for c in ("gore", "real_people_sexual", "real_people_abuse")) >= 25
+    assert sum(r["expected"] == "allow" for r in held) >= 120
+    # Each harmful seed is followed by one variant per technique, same labels.
+    techniques = set(build_prompts.TECHNIQUES) | {"none", "mixed"}
+    harmful = [r for r in held if r["expected"] != "allow"]
+    assert len(harmful) == len(seeds) * len(techniques)
+    for start in range(0, len(harmful), len(techniques)):
+        group = harmful[start : start + len(techniques)]
+        assert group[0]["technique"] == "none"
+        assert {r["technique"] for r in group} == techniques
+        assert {(r["category"], r["expected"]) for r in group} == {
+            (group[0]["category"], group[0]["expected"])
+        }
+
+
+def test_older_rows_name_no_set() -> None:
+    rows = shipped_rows()
+    older = [r for r in rows if "set" not in r]
+    assert len(older) == 1281
+    assert rows[: len(older)] == older  # the held-out rows come after them

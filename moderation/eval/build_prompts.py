@@ -8,6 +8,10 @@ techniques below are generic text transforms (seeded, so the file is
 reproducible) that know nothing about the rules: each one rewrites letters
 across the whole prompt the way a person dodging a filter would, not just the
 words a rule happens to look for. Harmful phrases stay short and clinical.
+
+After the older rows come the held-out seeds of moderation/eval/heldout_2026_12.py
+(written from the policy by someone who never read the rules or saw a verdict
+for them), built the same way; each of those rows carries "set": "heldout-2026-12".
 """
 
 from __future__ import annotations
@@ -16,8 +20,13 @@ import json
 import random
 from pathlib import Path
 
+from moderation.eval import heldout_2026_12
+
 OUT = Path(__file__).with_name("prompts.jsonl")
 SEED = 20261124
+# The held-out rows draw from their own generator, so adding them left every
+# older row byte for byte as it was.
+HELDOUT_SEED = 20261201
 
 # (category, expected verdict, prompt)
 HARMFUL: list[tuple[str, str, str]] = [
@@ -463,18 +472,34 @@ def mixed(text: str, rng: random.Random) -> str:
     return text
 
 
-def rows() -> list[dict[str, str]]:
-    rng = random.Random(SEED)
-    out = [
+def plain(benign: list[str]) -> list[dict[str, str]]:
+    return [
         {"prompt": p, "expected": "allow", "category": "benign", "technique": "none"}
-        for p in BENIGN
+        for p in benign
     ]
-    for category, expected, prompt in HARMFUL:
+
+
+def variants(harmful: list[tuple[str, str, str]], rng: random.Random) -> list[dict[str, str]]:
+    """Each harmful seed as written, then once through every technique and a mix."""
+    out = []
+    for category, expected, prompt in harmful:
         base = {"expected": expected, "category": category}
         out.append({"prompt": prompt, **base, "technique": "none"})
         for name, transform in [*TECHNIQUES.items(), ("mixed", mixed)]:
             out.append({"prompt": transform(prompt, rng), **base, "technique": name})
     return out
+
+
+def heldout_rows() -> list[dict[str, str]]:
+    """The held-out seeds and their variants, each row naming its set."""
+    rng = random.Random(HELDOUT_SEED)
+    built = plain(heldout_2026_12.BENIGN) + variants(heldout_2026_12.HARMFUL, rng)
+    return [{**row, "set": heldout_2026_12.SET_NAME} for row in built]
+
+
+def rows() -> list[dict[str, str]]:
+    rng = random.Random(SEED)
+    return plain(BENIGN) + variants(HARMFUL, rng) + heldout_rows()
 
 
 def main() -> None:

@@ -1,8 +1,12 @@
 """Measure screening on a JSONL set: precision, recall and false-positive rate.
 
 Each input line: {"prompt": ..., "expected": "allow|flag|block"}, optionally with
-"category" and "technique". A harmful prompt (expected flag or block) counts as
+"category", "technique" and "set". A harmful prompt (expected flag or block) counts as
 caught when the verdict is flag or block. Nothing is written to the database.
+
+Rows may name the set they belong to (the held-out rows of the shipped file carry
+"set": "heldout-2026-12"): the output then has a per-set table, and `--set NAME`
+scores that set's rows alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from moderation.services import screen_assess
 
 VERDICTS = ("allow", "flag", "block")
 BENIGN = "benign"
+NO_SET = "(none)"  # rows that name no set
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Outcome:
     category: str  # the labelled category ("benign" for allow)
     technique: str
     caught_as: str  # the category the screening named, if any
+    subset: str  # the row's "set", or NO_SET
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -65,8 +71,20 @@ def load(path: Path) -> list[dict[str, Any]]:
                 raise CommandError(f"{path}:{number}: not JSON ({exc})") from exc
             if not isinstance(row.get("prompt"), str) or row.get("expected") not in VERDICTS:
                 raise CommandError(f"{path}:{number}: needs a prompt and expected allow|flag|block")
+            if "set" in row and not (isinstance(row["set"], str) and row["set"].strip()):
+                raise CommandError(f"{path}:{number}: set, when given, must be a non-empty string")
             rows.append(row)
     return rows
+
+
+def only_set(rows: list[dict[str, Any]], name: str, *, path: Path) -> list[dict[str, Any]]:
+    """The rows of one set; refused before any screening when the file has none of them."""
+    chosen = [row for row in rows if row.get("set") == name]
+    if not chosen:
+        named = sorted({row["set"] for row in rows if "set" in row})
+        known = ", ".join(named) if named else "none: no row names a set"
+        raise CommandError(f"No row of {path} is in set {name!r}. Sets in this file: {known}.")
+    return chosen
 
 
 def require_rules() -> None:
@@ -93,6 +111,7 @@ def evaluate(row: dict[str, Any]) -> Outcome:
         category=row.get("category") or ("harmful" if harmful else BENIGN),
         technique=row.get("technique") or "none",
         caught_as=assessment.category,
+        subset=row.get("set") or NO_SET,
     )
 
 
@@ -125,6 +144,21 @@ def tallies(outcomes: list[Outcome]) -> tuple[dict[str, Tally], dict[str, Tally]
     return dict(by_category), dict(by_technique), overall
 
 
+def set_tallies(outcomes: list[Outcome]) -> dict[str, Tally]:
+    """Per set: recall over its harmful rows, false-positive rate over its benign ones."""
+    by_set: dict[str, Tally] = defaultdict(Tally)
+    for outcome in outcomes:
+        tally = by_set[outcome.subset]
+        caught = outcome.verdict != "allow"
+        if outcome.expected == "allow":
+            tally.fp += caught
+            tally.tn += not caught
+        else:
+            tally.tp += caught
+            tally.fn += not caught
+    return dict(by_set)
+
+
 def fmt(value: float | None) -> str:
     return "   -  " if value is None else f"{value:6.3f}"
 
@@ -135,33 +169,49 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--out", type=Path, help="write one JSON line per prompt here")
+        parser.add_argument(
+            "--set",
+            dest="subset",
+            metavar="NAME",
+            help='score only the rows whose "set" is NAME (e.g. heldout-2026-12)',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         rows = load(path)
+        if options["subset"]:
+            chosen = only_set(rows, options["subset"], path=path)
+            self.stdout.write(f"scoring set {options['subset']}: {len(chosen)} of {len(rows)} rows")
+            rows = chosen
         require_rules()
         outcomes = [evaluate(row) for row in rows]
         by_category, by_technique, overall = tallies(outcomes)
         self._table("category", by_category, overall)
         self._table("technique", by_technique, overall)
+        if any("set" in row for row in rows):
+            self._table("set", set_tallies(outcomes), overall, whole=True)
         self._mistakes(outcomes)
         if options["out"]:
             self._write(options["out"], outcomes)
 
-    def _table(self, label: str, rows: dict[str, Tally], overall: Tally) -> None:
+    def _table(
+        self, label: str, rows: dict[str, Tally], overall: Tally, *, whole: bool = False
+    ) -> None:
         out: TextIO = self.stdout  # type: ignore[assignment]
         out.write(
             f"\n{label:<20} {'n':>5} {'TP':>4} {'FN':>4} {'FP':>4} "
             f"{'precision':>9} {'recall':>7} {'FPR':>7}\n"
         )
         for name in sorted(rows):
-            self._line(name, rows[name])
+            self._line(name, rows[name], whole=whole)
         self._line("overall", overall)
 
-    def _line(self, name: str, t: Tally) -> None:
-        n = t.tp + t.fn if name not in (BENIGN, "overall") else t.tp + t.fn + t.fp + t.tn
+    def _line(self, name: str, t: Tally, *, whole: bool = False) -> None:
+        # n counts harmful rows, except for rows that stand for whole sets of prompts.
+        whole = whole or name in (BENIGN, "overall")
+        n = t.tp + t.fn + t.fp + t.tn if whole else t.tp + t.fn
         self.stdout.write(
             f"{name:<20} {n:>5} {t.tp:>4} {t.fn:>4} {t.fp:>4} "
             f"{fmt(t.precision):>9} {fmt(t.recall):>7} {fmt(t.fpr):>7}"
