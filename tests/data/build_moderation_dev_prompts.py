@@ -1,4 +1,4 @@
-# ruff: noqa: E501, RUF001 - one prompt a line; look-alike letters on purpose
+# ruff: noqa: RUF001, RUF003 - look-alike letters on purpose
 """Builds tests/data/moderation_dev_prompts.jsonl: the DEVELOPMENT set for the rules.
 
 This is the set the meaning and name rules of migration 0007 were iterated
@@ -361,12 +361,12 @@ def _longest_word(text: str) -> str:
 
 
 def _leet(text: str) -> str:
-    return text.translate(str.maketrans({"a": "4", "e": "3", "o": "0", "i": "1", "s": "5"}))
+    return text.translate(str.maketrans("aeois", "43015"))
 
 
 def _lookalike(text: str) -> str:
     # Cyrillic а, е, о, р, с and Greek ο.
-    return text.translate(str.maketrans({"a": "а", "e": "е", "o": "ο", "p": "р", "c": "с"}))
+    return text.translate(str.maketrans("aeopc", "аеοрс"))
 
 
 def _zero_width(text: str) -> str:
@@ -422,9 +422,7 @@ def rows() -> list[dict[str, str]]:
     for prompt in BENIGN:
         out.append({"prompt": prompt, "expected": "allow", "category": "benign"})
         for name, technique in BENIGN_TECHNIQUES.items():
-            out.append(
-                {"prompt": technique(prompt), "expected": "allow", "technique": name}
-            )
+            out.append({"prompt": technique(prompt), "expected": "allow", "technique": name})
     return out
 
 
