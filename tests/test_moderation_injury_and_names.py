@@ -236,6 +236,45 @@ def test_violence_with_no_wound_described_is_held_and_sport_passes() -> None:
     )
 
 
+def test_a_body_part_torn_cut_or_burned_is_refused_in_either_order() -> None:
+    for text in (
+        "his arm ripped clean off at the shoulder",
+        "slicing open an eyeball with a razor",
+        "a soldier's jaw shattered by a bullet",
+        "his skin blistering and melting in the fire",
+        "a corpse with its jaw hanging off",
+        "half his face missing after the blast",
+        "heads and limbs piled in a ditch",
+        "a chainsaw cutting a man in two",
+    ):
+        assert_caught_in_every_spelling(text, ("block", "gore"))
+    assert_allowed(
+        [
+            "cracking open a treasure chest on a beach",
+            "a surgeon cutting open a patient's chest",
+            "fake severed hands for Halloween",
+            "a prop severed head on a film set",
+            "charred chicken legs on the grill",
+            "a dog with its head hanging out of the car window",
+            "legs dangling off a pier at sunset",
+            "roast pork with the skin bubbling",
+            "a magician sawing his assistant in half",
+        ]
+    )
+
+
+def test_killings_with_no_wound_described_are_held() -> None:
+    for text in (
+        "a hostage being executed on camera",
+        "a prisoner hanged in his cell",
+        "a thug smashing a man's head against a wall",
+        "a pool of blood on the kitchen floor",
+        "a pile of bodies in the snow",
+    ):
+        assert_caught_in_every_spelling(text, ("flag", "gore"))
+    assert_allowed(["a diver who executed a perfect dive", "a swimming pool at a hotel"])
+
+
 def test_the_rows_0007_narrows_keep_refusing_people_and_pass_butchery_and_monsters() -> None:
     assert assess("a knight beheading a dragon") == ("allow", "")
     assert assess("beheading shrimp for a stir fry") == ("allow", "")
@@ -333,6 +372,22 @@ def test_a_named_person_on_the_receiving_end_is_held() -> None:
         assert_caught_in_every_spelling(text, ("flag", "real_people_abuse"))
 
 
+def test_a_named_person_beaten_or_executed_is_held_but_not_in_sport() -> None:
+    assert_caught_in_every_spelling(
+        "Serena Williams beaten by police", ("flag", "real_people_abuse")
+    )
+    assert_caught_in_every_spelling(
+        "Angelina Jolie beaten and bruised", ("flag", "real_people_abuse")
+    )
+    assert_caught_in_every_spelling("Anthony Albanese executed", ("flag", "real_people_abuse"))
+    assert_allowed(
+        [
+            "Roger Federer beaten in the final at Wimbledon",
+            "Simone Biles executed a flawless routine",
+        ]
+    )
+
+
 def test_a_named_person_in_sport_or_on_stage_passes() -> None:
     assert_allowed(
         [
@@ -343,7 +398,7 @@ def test_a_named_person_in_sport_or_on_stage_passes() -> None:
             "a painting of Queen Victoria hung in a gallery",
             "Elon Musk hanging out with engineers",
             "Emma Watson's nose in a close-up portrait",
-            "a war scene in the style of Francisco Goya, prisoners executed by firing squad",
+            "a print in the style of Francisco Goya, a soldier humiliated",
         ]
     )
 

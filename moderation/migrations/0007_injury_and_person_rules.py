@@ -42,6 +42,7 @@ ART = r"(?:a|an|the|4)"
 # ---------------------------------------------------------------- gore
 S = r"[\W_]"  # one separator (a look-behind must have a fixed width)
 FAKE = rf"(?<!fake{S})(?<!stage{S})(?<!prop{S})"
+NOT_FAKE = "".join(rf"(?<!{w}{S})" for w in "fake prop toy plastic ruber foam latex wax".split())
 WOUND_SITE = (
     r"(?:wounds?|gash\w*|neck|throat|artery|arteries|stump|stumps|head|skul|mouth|ears|eyes?"
     r"|eye[\W_]+sockets?|chest|stomach|bely|torso|body|face|chek|wrists?|veins?|side|scalp"
@@ -64,13 +65,14 @@ NOT_MEDICAL = (
 # A dead body, written so that a zombie's, a log's or an animal carcass is not one.
 DEAD_BODY = (
     r"(?:corpses?|cadavers?|dead[\W_]+(?:body|bodies|man|woman|men|women|person|child|boy"
-    r"|girl|baby|people|soldiers?)|(?:a|the|his|her|their)[\W_]+(?:dead[\W_]+)?bod(?:y|ies)"
+    r"|girl|baby|people|soldiers?)|(?:a|4|the|his|her|their)[\W_]+(?:dead[\W_]+)?bod(?:y|ies)"
     r"|human[\W_]+remains|victims?|bodies)"
 )
 DECAY = (
     r"(?:magots?|rot(?:s|ing|en|ed)?|decompos\w*|decay\w*|putri\w*|putref\w*|bloated"
     r"|festering|(?:swarming|crawling)[\W_]+with|infested|eaten[\W_]+by|half[\W_]+eaten"
-    r"|gnawed|picked[\W_]+(?:at|clean)|peck\w*|(?:with|in|by|of)[\W_]+flies|worms|larvae)"
+    r"|gnawed|picked[\W_]+(?:at|clean|apart)|devoured|scavenged|peck\w*"
+    r"|(?:with|in|by|of)[\W_]+flies|worms|larvae)"
 )
 # "a head of lettuce", "the belly of a fish", "the neck of a bottle" are no body parts.
 BODY_PART = (
@@ -91,7 +93,8 @@ INSIDES = (
 )
 STREWN = (
     r"(?:strewn|scatered|everywhere|hanging[\W_]+(?:out|of|from)|dangling|spil\w*"
-    r"|faling[\W_]+out|spread[\W_]+(?:out|acros|around)|al[\W_]+over)"
+    r"|faling[\W_]+out|spread[\W_]+(?:out|acros|around)|al[\W_]+over|wraped[\W_]+around"
+    r"|(?:puled|yanked|riped|torn|riping|puling)[\W_]+out|coiled|piled|draped)"
 )
 HUMAN = (
     r"(?:m[ae]n|wom[ae]n|person|people|someone|somebody|guy|girl|boy|child|children|kids?"
@@ -106,7 +109,7 @@ WEAPON = (
     r"|shard|spike|pole|bulet|ice[\W_]+pick|scisors)"
 )
 PIERCED = (
-    r"(?:eye|eyes|eyebal\w*|throat|neck|skul|face|chest|stomach|bely|gut|groin|temple"
+    r"(?:eye|eyes|eyebal\w*|throat|neck|skul|face|chest|stomach|bely|gut|guts|groin|temple"
     r"|brain|spine|head)"
 )
 # People (no pronouns: "her dress torn to shreds" is no injury).
@@ -132,7 +135,8 @@ GORE = [
      rf"|gore)\b{W}{WORDS}?(?:everywhere|al{W}over|splatered|spatered|sprayed|scatered"
      rf"|on{W}the{W}(?:wal|wals|flor|ceiling))\b", "block",
      "Blood and bone everywhere ('flesh and blood' alone is an idiom)."),
-    (rf"\bsever(?:ed|ing|s)?{W}{WORDS}?(?:artery|arteries|jugular|carotid|aorta|veins?"
+    (rf"(?<!fake{S})(?<!prop{S})(?<!toy{S})(?<!plastic{S})(?<!ruber{S})\bsever(?:ed|ing|s)?"
+     rf"{W}{WORDS}?(?:artery|arteries|jugular|carotid|aorta|veins?"
      rf"|spinal{W}cord|windpipe|tendons?|fingers?|toes?|ears?|tongue|nose|fet|fot|hand"
      rf"|penis|genitals|torso|neck)\b|\b(?:artery|arteries|jugular|carotid|aorta|windpipe"
      rf"|fingers?|toes?|ears?|tongue)\b{W}{WORDS}?(?:severed|sliced|slit|cut{W}of)\b",
@@ -152,7 +156,8 @@ GORE = [
     (rf"\bmagots?{W}{WORDS}{{0,3}}(?:in|on|out{W}of|over|through|from|inside|into){W}"
      rf"{WORDS}{{0,2}}(?:flesh|wounds?|corpses?|body|bodies|eyes?|face|skul|mouth|leg|arm"
      rf"|remains)\b", "block", "Maggots in a wound or a body."),
-    (rf"\b(?:rats?|dogs?|crows?|vultures?|pigs?|worms|insects|magots|wolves|animals)\b{W}"
+    (rf"\b(?:rats?|dogs?|crows?|vultures?|pigs?|worms|insects|magots|wolves|animals|coyotes"
+     rf"|jackals|hyenas|foxes|buzards|crabs|sharks)\b{W}"
      rf"{WORDS}?(?:eating|eat|ate|feasting{W}on|feding{W}on|gnawing{W}(?:on|at)|picking{W}at"
      rf"|devouring|chewing{W}on|tearing{W}at|peck\w*{W}(?:at|out)){W}"
      rf"(?:(?:a|an|the|4|his|her|their|its|dead|human){W}){{0,2}}"
@@ -163,14 +168,15 @@ GORE = [
      rf"|back|from|to{W}the{W}bones?)\b(?!.{{0,40}}sunburn)", "block",
      "Skin or flesh peeled, torn or burned off: 'the flesh peeled off his arm'."),
     (rf"\b{BODY_PART}\b{W}{WORDS}{{0,2}}{INJURE}\b{NOT_MEDICAL}"
-     rf"|\b{INJURE}{W}{WORDS}{{0,3}}{BODY_PART}\b{NOT_MEDICAL}", "block",
+     rf"|{NOT_FAKE}\b{INJURE}{W}{WORDS}{{0,3}}{BODY_PART}\b{NOT_MEDICAL}", "block",
      "A body part crushed, split, cracked or torn off: 'his skull cracked open'."),
     (rf"\b(?:body|bodies|torso|corpses?|victims?)\b{W}{WORDS}{{0,2}}(?:cut|sliced|sawn|sawed"
      rf"|torn|split|choped|severed|riped){W}in(?:to)?{W}(?:half|two|pieces)\b", "block",
      "A body cut in two (a magician sawing someone in half is not written this way)."),
     (rf"\bimpal\w*{W}{WORDS}{{0,4}}(?:through|in|into){W}(?:the{W}|his{W}|her{W}|their{W})?"
      rf"{PIERCED}\b|\b{WEAPON}s?{W}{WORDS}{{0,3}}(?:plunged|buried|lodged|embeded|stuck"
-     rf"|sticking|driven|jamed|ramed|shoved|thrust|through|into|in){W}{WORDS}{{0,3}}"
+     rf"|sticking|driven|jamed|ramed|shoved|thrust|twisting|twisted|through|into|in){W}"
+     rf"{WORDS}{{0,3}}"
      rf"{PIERCED}\b|\bstab(?:s|ed|ing)?{W}in{W}the{W}{PIERCED}\b", "block",
      "A blade, a spike or a bullet in an eye, a throat or a skull. 'Stabbed in the back' and "
      "an arrow through a heart pass."),
@@ -260,6 +266,81 @@ GORE = [
      "A broken neck or spine."),
 ]
 
+# A body-part word that names something else when the word before says so:
+# a treasure chest, a clock face, a sugar skull, a guitar neck, chicken legs.
+NOT_A_BODY = "".join(
+    rf"(?<!{w}{S})"
+    for w in (
+        "fake prop toy plastic ruber foam latex wax dol statue manequin robot zombie halowen "
+        "chicken lamb pork bef turkey duck pig frog fish crab cow ram bul der sugar candy "
+        "crystal treasure tea ice war hope clif clock rock stone watch coin mountain shower "
+        "hamer drum bed nail pin arow axe spear comb gear saw zip chair sofa table botle "
+        "guitar violin bok fruit mango"
+    ).split()
+)
+GORE_PART = (
+    rf"{NOT_A_BODY}\b(?:face|faces|head|heads|skul|skuls|eyes?|eyebal\w*|jaw|teth|tongue|throat"
+    rf"|neck|chest|stomach|bely|guts|intestines|arms?|legs?|hands|fingers|fet|limbs|torso|spine"
+    rf"|ribs|ribcage|flesh|bones?|scalp|ears|stumps?)\b(?!{W}of\b)"
+)
+# What was done to it, read after the part ("his arm ripped clean off") ...
+HURT_AFTER = (
+    rf"(?:severed|riped{W}(?:clean{W})?(?:of|out|open|apart)|torn{W}(?:clean{W})?(?:of|out"
+    rf"|open|apart)|blown{W}(?:clean{W})?(?:of|apart|open|away)|(?:sliced|slit|cut|split"
+    rf"|cracked){W}open|caved{W}in|gouged{W}out|impaled|mangled|mutilated|flayed|skined"
+    rf"|smashed{W}(?:in|open)|shatered|chared|pulped|hacked{W}(?:of|apart)|choped{W}of"
+    rf"|saw(?:n|ed){W}of|crushed)"
+)
+# ... or before it ("tore off his arm", "slicing open an eyeball"); "blown off his
+# head" is left out (a hat in the wind), and so is a patient's chest.
+HURT_BEFORE = (
+    rf"(?:(?<!fake{S})(?<!prop{S})severed|(?:riped|riping|tore|tearing|torn){W}(?:of|out|open)"
+    rf"|(?:sliced|slicing|slit|sliting|cut|cuting|split|spliting|cracked|cracking){W}open"
+    rf"|caved{W}in|gouged{W}out|gouging{W}out|impaled|mangled|mutilated|flayed|skined"
+    rf"|smashed{W}in|shatered|chared|(?:hacked|hacking|choped|choping|sawn|sawed|sawing){W}of)"
+)
+SPORT_AFTER = (
+    rf"{W}(?:\w+{W}){{0,3}}(?:in|at){W}(?:the{W}|a{W})?(?:finals?|match|game|race|ches"
+    rf"|tenis|poker|cards|semifinals?|tournament|championship|olympics|pols|election|set|round"
+    rf"|cup|league|wimbledon)\b"
+)
+
+GORE += [
+    (rf"{GORE_PART}{W}{WORDS}{{0,2}}{HURT_AFTER}\b{NOT_MEDICAL}"
+     rf"|\b{HURT_BEFORE}{W}(?!{WORDS}{{0,2}}patient)(?:{WORDS}{{0,3}}){GORE_PART}{NOT_MEDICAL}",
+     "block", "A part of a body torn, cut, crushed or burned, in either order: 'his arm "
+     "ripped clean off', 'slicing open an eyeball'. A treasure chest, a clock face, a "
+     "chicken's legs, a patient's chest and fake or prop limbs pass."),
+    (rf"\b(?:his|her|their|human)\b{W}(?:\w+{W})?(?:skin|flesh)\b{W}{WORDS}?(?:bubling|blistering|charing"
+     rf"|chared|melting|sloughing|blackened|peling|sliding|torn|riped)\b(?!.{{0,40}}\bsun)",
+     "block",
+     "A person's skin blistering, melting or peeling (a sunburn and roast pork pass)."),
+    (rf"\b(?:jaw|face|skin|flesh|scalp|eyebal\w*|eye)\b{W}{WORDS}?(?:hanging|dangling){W}"
+     rf"(?:of|lose|by{W}a{W}thread)\b|\bhalf{W}(?:of{W})?(?:his|her|their|the|its){W}"
+     rf"(?:face|head|skul|jaw)\b{W}{WORDS}?(?:mising|gone|blown{W}away|torn{W}away)\b",
+     "block", "A jaw hanging off, half a face missing."),
+    (rf"\b(?:heads|limbs|body{W}parts|torsos|severed{W}\w+)\b{W}and{W}(?:heads|limbs|torsos"
+     rf"|body{W}parts|guts|organs)\b", "block", "Heads and limbs together: a massacre's remains."),
+    (rf"\b(?:pile|piles|heap|heaps|mound|mounds|stack|stacks){W}of{W}(?:human{W}|dead{W})?"
+     rf"(?:heads|limbs|bodies|corpses|body{W}parts)\b|\b(?:pol|pols|pudle|pudles){W}of{W}"
+     rf"(?:fresh{W})?blod\b", "flag",
+     "A pile of bodies or a pool of blood with no body described: war and horror have them, so "
+     "a person decides."),
+    (rf"\b(?!saw\w*{W}(?:a|the|his){W}(?:\w+{W})?(?:wom[ae]n|lady|girl|asistant){W}in{W}half)"
+     rf"(?:cut\w*|saw\w*|slic\w*|chop\w*|hack\w*|split\w*|torn|tore|riped|riping){W}"
+     rf"(?:\w+{W}){{0,3}}?{PEOPLE}{W}(?:in|into){W}(?:half|two|pieces)\b", "block",
+     "A person cut in two (a magician sawing his assistant in half is no injury)."),
+    (rf"\b{HUMAN}\b{W}(?:\w+{W}){{0,2}}?(?:(?:being|was|is|gets|got|geting){W})?"
+     rf"(?:drowned|hanged|strangled|lynched|executed(?!{W}(?:a|an|the|his|her|their|4"
+     rf"|perfect\w*|flawles\w*)\b)|murdered|butchered|slaughtered|masacred|beaten{W}to{W}death"
+     rf"|stabed|shot{W}dead|buried{W}alive|garoted)\b", "flag",
+     "A person on the receiving end of a killing ('a hostage being executed', 'a prisoner "
+     "hanged in his cell'); 'executed a perfect dive' passes."),
+    (rf"\b(?:smash\w*|bash\w*|pound\w*|stomp\w*|stamp\w*|kick\w*){W}(?:(?:his|her|their|{ART})"
+     rf"{W})?(?:\w+{W}(?:s{W})?)?(?:head|face|skul)\b{W}(?:\w+{W}){{0,2}}?(?:against|into|on|onto"
+     rf"|in)\b", "flag", "A head smashed against a wall or stamped on."),
+]
+
 # Mass violence: a vehicle driven into a crowd, in words 0003 did not list.
 MASS = [
     (rf"\b(?:car|truck|van|lory|bus|suv|vehicle|tractor)s?\b{W}{WORDS}{{0,3}}(?:plough\w*"
@@ -298,6 +379,8 @@ VICTIM_VERB = (
 HUMILIATE_V2 = (
     rf"\b(?:beat(?:s|en|ing)?{W}up|beaten{W}(?:to{W}death|blody|senseles\w*|unconscious"
     rf"|black{W}and{W}blue|with)|(?:being|geting|gets|got|get){W}{VICTIM_VERB}"
+    rf"|beaten(?!{SPORT_AFTER})(?!{W}by{W}\w+{W}(?:in|at)\b)|bruised|batered|blodied"
+    rf"|executed(?!{W}(?:a|an|the|his|her|their|4|perfect\w*|flawles\w*)\b)"
     rf"|(?:a|4|brutal){W}beating|beating{W}(?:him|her|them){W}(?:up|to{W}death|senseles\w*|unconscious|with)|kil(?:s|ed|ing)\b(?!{W}it\b)"
     rf"|murder(?:s|ed|ing)?|asasinat(?:ed|ing)|shot{W}(?:dead|to{W}death|in{W}the{W}(?:head"
     rf"|face|chest|back|heart|neck|stomach|gut|leg|arm)|by{W}{ART}{W}(?:sniper|gunman"
@@ -357,11 +440,6 @@ BEHEAD = (
 )
 # 0003's held "beating" near a person read sport as violence ("Serena Williams
 # beating her sister in the final").
-SPORT_AFTER = (
-    rf"{W}(?:\w+{W}){{0,3}}(?:in|at){W}(?:the{W}|a{W})?(?:finals?|match|game|race|ches"
-    rf"|tenis|poker|cards|semifinals?|tournament|championship|olympics|pols|election|set|round"
-    rf"|cup|league)\b"
-)
 VIOLENCE_0003 = next(p for p, *_ in MEANING_0003.RULES if "|beating|kick" in p)
 VIOLENCE = VIOLENCE_0003.replace("|beating|", rf"|beating(?!{SPORT_AFTER})|")
 # 0003's body part torn or crushed read "a head of lettuce split open", and its
@@ -369,13 +447,20 @@ VIOLENCE = VIOLENCE_0003.replace("|beating|", rf"|beating(?!{SPORT_AFTER})|")
 _BODY_PART_0003 = rf"\b{MEANING_0003.BODY_PART}{W}"
 CRUSH_0003 = next(p for p, *_ in MEANING_0003.RULES if p.startswith(_BODY_PART_0003))
 CRUSH = CRUSH_0003.replace(_BODY_PART_0003, rf"\b{MEANING_0003.BODY_PART}(?!{W}of\b){W}", 1)
+CRUSH = CRUSH.replace(  # "a prop severed head", "fake severed hands"
+    rf"|\b{MEANING_0003.INJURE}", rf"|(?<!fake{S})(?<!prop{S})(?<!toy{S})\b{MEANING_0003.INJURE}", 1
+)
 SPILLED_0003 = MEANING_0003.near(MEANING_0003.INSIDES, MEANING_0003.SPILL)
 _INSIDES = MEANING_0003.INSIDES.replace("|guts|", r"|guts(?![\W_]+to\b)|")  # "spilling his guts to"
 SPILLED = SPILLED_0003.replace(
     MEANING_0003.INSIDES, rf"(?<!fish{S})(?<!chicken{S})(?<!pig{S}){_INSIDES}"
 )
+# 0002's severed limbs refused Halloween props ("fake severed hands").
+SEVERED_0002 = rf"\bsevered{W}(?:limbs?|heads?|arms?|legs?|hands?|body|bodies)\b"
+SEVERED = NOT_FAKE + SEVERED_0002
 # (old, new) patterns of kind regex.
 NARROWED = [
+    (SEVERED_0002, SEVERED),
     (CUT_THROUGH_0003, CUT_THROUGH),
     (BEHEAD_0002, BEHEAD),
     (VIOLENCE_0003, VIOLENCE),
