@@ -275,6 +275,38 @@ def test_killings_with_no_wound_described_are_held() -> None:
     assert_allowed(["a diver who executed a perfect dive", "a swimming pool at a hotel"])
 
 
+def test_a_bleeding_part_a_blade_across_a_face_or_an_impaled_person_is_refused() -> None:
+    for text in (
+        "the bloody stump where his hand used to be",
+        "a body in a bathtub full of blood",
+        "her lips sewn shut",
+        "a knife slicing a man's face",
+        "a car crash victim impaled by a steering column",
+        "a meat hook through a man's jaw",
+    ):
+        assert_caught_in_every_spelling(text, ("block", "gore"))
+    assert_allowed(
+        [
+            "a boxer with a bloody nose after the fight",
+            "kids in Halloween costumes with fake blood",
+            "carving a face into a pumpkin",
+            "a woman with pierced ears",
+            "a bloody mary cocktail",
+        ]
+    )
+
+
+def test_violence_done_to_a_person_is_held_but_sport_passes() -> None:
+    for text in (
+        "a crowd stoning a woman",
+        "a man being hacked with a machete",
+        "police beating a protester",
+        "his teeth knocked out in a fight",
+    ):
+        assert_caught_in_every_spelling(text, ("flag", "gore"))
+    assert_allowed(["a boxer beating his rival in the final round", "kicking a ball in the park"])
+
+
 def test_the_rows_0007_narrows_keep_refusing_people_and_pass_butchery_and_monsters() -> None:
     assert assess("a knight beheading a dragon") == ("allow", "")
     assert assess("beheading shrimp for a stir fry") == ("allow", "")
@@ -385,6 +417,19 @@ def test_a_named_person_beaten_or_executed_is_held_but_not_in_sport() -> None:
             "Roger Federer beaten in the final at Wimbledon",
             "Simone Biles executed a flawless routine",
         ]
+    )
+
+
+def test_a_named_person_injured_arrested_or_in_a_coffin_is_held() -> None:
+    for text in (
+        "Mark Zuckerberg with a black eye",
+        "Keir Starmer lying in a coffin",
+        "Xi Jinping kneeling in handcuffs",
+        "Oprah Winfrey thrown in a dumpster",
+    ):
+        assert_caught_in_every_spelling(text, ("flag", "real_people_abuse"))
+    assert_allowed(
+        ["Colin Kaepernick kneeling during the anthem", "Taylor Swift fans at a concert"]
     )
 
 

@@ -269,7 +269,7 @@ GORE = [
 # A body-part word that names something else when the word before says so:
 # a treasure chest, a clock face, a sugar skull, a guitar neck, chicken legs.
 NOT_A_BODY = "".join(
-    rf"(?<!{w}{S})"
+    rf"(?<!{w}{S})(?<!{w}{S}s{S})"  # "chicken legs" and "a chicken's legs"
     for w in (
         "fake prop toy plastic ruber foam latex wax dol statue manequin robot zombie halowen "
         "chicken lamb pork bef turkey duck pig frog fish crab cow ram bul der sugar candy "
@@ -341,6 +341,51 @@ GORE += [
      rf"|in)\b", "flag", "A head smashed against a wall or stamped on."),
 ]
 
+# Broader, by concept: an injury word next to the part of a body it is done to.
+BLEEDING = (
+    rf"{FAKE}(?:bleding|blody|blodied|blod{W}soaked|covered{W}in{W}blod|ful{W}of{W}blod"
+    rf"|blod{W}(?:pouring|streaming|runing|gushing|spurting|driping))"
+)
+BLEEDING_PART = (
+    rf"{NOT_A_BODY}\b(?:head|face|skul|eyes?|mouth|throat|neck|chest|stomach|stumps?|wounds?"
+    rf"|limbs|torso|body|bodies|corpses?|jaw|ears|scalp|bathtub)\b(?!{W}of\b)"
+)
+TARGET = (
+    rf"(?:{HUMAN[3:-1]}|protesters?|demonstrators?|rioters?|suspects?|inmates?|refuges?"
+    rf"|migrants?|journalists?|rival|rivals|victim)"
+)
+GORE += [
+    (rf"\b{BLEEDING}\b{W}{WORDS}{{0,3}}{BLEEDING_PART}|{BLEEDING_PART}{W}{WORDS}{{0,3}}"
+     rf"{BLEEDING}\b", "block",
+     "A bleeding or bloody part of a body: 'the bloody stump', 'a body in a bathtub full of "
+     "blood' (fake blood and a bloody nose pass)."),
+    (rf"\b(?:sewn|stitched|stapled|nailed|glued){W}shut\b|\b(?:brains?|guts|intestines|organs"
+     rf"|entrails)\b{W}{WORDS}?(?:leaking|ozing|seping|pouring|driping)\b", "block",
+     "Lips sewn shut, brains leaking out."),
+    (rf"\b(?:slash\w*|slic(?:ing|ed)|slit\w*|gash\w*|slicing{W}through|cuting{W}through"
+     rf"|hacking{W}through|choping{W}through|sawing{W}through){W}(?:(?:his|her|their|{ART}){W})?"
+     rf"(?:\w+{W}(?:s{W})?)?(?:face|throat|neck|eyes?|eyebal\w*|chek|wrists?)\b"
+     rf"(?!{W}of\b){NOT_MEDICAL}", "block",
+     "A blade drawn across a face or a throat: 'a knife slicing a man's face'."),
+    (rf"\b{PEOPLE}\b{W}{WORDS}{{0,2}}(?:impaled|skewered|decapitated|crushed{W}to{W}death"
+     rf"|torn{W}to{W}pieces)\b|\b(?:tear\w*|rip\w*|blow\w*|blew|hack\w*|chop\w*|cut\w*"
+     rf"|shred\w*){W}(?:\w+{W}){{0,3}}?{PEOPLE}\b{W}(?:in)?to{W}(?:pieces|bits|shreds|ribons"
+     rf"|chunks)\b|\b(?:head|heads){W}rol(?:ing|ed|s)?{W}(?:away|acros|on|down|of)\b",
+     "block", "A person impaled or torn to pieces; a head rolling away."),
+    (rf"\b(?:hok|hoks|rebar|spike|spikes|pole){W}{WORDS}{{0,2}}(?:through|into){W}"
+     rf"(?:(?:his|her|their|{ART}){W})?(?:\w+{W}(?:s{W})?)?(?:jaw|chek|chest|stomach|skul|eye)\b",
+     "block", "A hook or a spike through a jaw or a chest."),
+    (rf"\b(?:(?:being|was|is|gets|got|geting){W}(?:hacked|stoned|bludgeoned|clubed|whiped"
+     rf"|floged|tortured|stabed|asaulted|atacked|beaten(?!{SPORT_AFTER}))|(?:stoning|whiping"
+     rf"|floging|lynching|beheading|executing|strangling|beating(?!{SPORT_AFTER})|stabing"
+     rf"|hacking{W}at|hacking|clubing|bludgeoning|kicking|torturing){W}(?:{ART}|his|her|their|two"
+     rf"|thre){W}{WORDS}?{TARGET}\b(?!{SPORT_AFTER}))", "flag",
+     "Violence done to a person, with no wound described: 'a crowd stoning a woman', 'a man "
+     "being hacked with a machete', 'police beating a protester'."),
+    (rf"\b(?:his|her|their){W}teth{W}{WORDS}?(?:knocked{W}out|smashed|kicked{W}in|puled{W}out"
+     rf"|riped{W}out)\b", "flag", "Teeth knocked out."),
+]
+
 # Mass violence: a vehicle driven into a crowd, in words 0003 did not list.
 MASS = [
     (rf"\b(?:car|truck|van|lory|bus|suv|vehicle|tractor)s?\b{W}{WORDS}{{0,3}}(?:plough\w*"
@@ -356,7 +401,8 @@ SEXUAL_MORE = (
     rf"|pusy|cock|horny|aroused|cum{W}(?:shot|on)|cumshot|spread(?:ing|s)?{W}(?:her|his|their)"
     rf"{W}legs|bent{W}over{W}naked|on{W}al{W}fours|strip{W}tease|striping|breasts?{W}exposed"
     rf"|exposed{W}breasts?|niples?|genitals?|penis|vagina|dick{W}pics?|leaked{W}nudes|nudes"
-    rf"{W}leaked|grop(?:e|es|ed|ing)|fondl\w*|moaning|orgasm\w*)\b"
+    rf"{W}leaked|grop(?:e|es|ed|ing)|fondl\w*|moaning|orgasm\w*|bare{W}(?:as|but|bum|botom)"
+    rf"|but{W}naked|nip{W}slip|upskirt|wardrobe{W}malfunction)\b"
 )
 SUGGESTIVE = (
     rf"\b(?:(?:in|wearing){W}(?:only{W})?(?:her{W}|his{W}|their{W}|a{W})?(?:underwear|panties"
@@ -407,7 +453,12 @@ HUMILIATE_V2 = (
     rf"|mouth)|blodied|covered{W}in{W}blod|bleding{W}(?:from|heavily|profusely|out|to{W}death)"
     rf"|atacked{W}(?:by|with)|asaulted|mauled|draged|whiped{W}(?:by|with|until)|flog\w*|caned"
     rf"|spank\w*|set{W}(?:on{W}fire|alight|ablaze)|burn(?:ed|ing|t){W}at{W}the{W}stake"
-    rf"|car{W}bomb|behind{W}bars{W}crying|beging{W}on{W}(?:his|her){W}knes)\b"
+    rf"|car{W}bomb|behind{W}bars|beging{W}on{W}(?:his|her){W}knes|black{W}eye|broken{W}nose"
+    rf"|teth{W}knocked{W}out|in{W}(?:a{W}|4{W}|his{W}|her{W})?cofin|handcufed|in{W}handcufs"
+    rf"|arested|orange{W}jumpsuit|prison{W}(?:cel|jumpsuit)|mugshot|thrown{W}(?:in|into){W}"
+    rf"(?:{ART}{W})?(?:dumpster|trash|garbage|bin|sewer|guter)|hit{W}(?:with|by){W}(?:{ART}{W})?"
+    rf"(?:\w+{W})?(?:bat|brick|botle|chair|hamer|rock|pipe|stick)|bleding|injured|wounded"
+    rf"|kneling{W}in{W}handcufs|forced{W}to{W}knel)\b"
 )
 # 0005's context, replaced where staff left it as shipped.
 HUMILIATE_0005 = (
