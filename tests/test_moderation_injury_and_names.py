@@ -307,6 +307,24 @@ def test_violence_done_to_a_person_is_held_but_sport_passes() -> None:
     assert_allowed(["a boxer beating his rival in the final round", "kicking a ball in the park"])
 
 
+def test_the_safety_net_holds_a_body_part_near_an_injury_word_but_not_in_their_contexts() -> None:
+    for text in (
+        "a man's face peeled away to the skull",
+        "a victim with his eyes burned out",
+        "a girl's face disfigured by burns",
+    ):
+        assert_caught_in_every_spelling(text, ("flag", "gore"))
+    assert_allowed(
+        [
+            "a nurse drawing blood from a patient's arm",
+            "a zombie with its flesh rotting and its jaw dangling",
+            "zombie makeup with gore on the face",
+            "a chef with a cleaver and a chicken's split breast",
+            "a boy with a broken arm in a cast",
+        ]
+    )
+
+
 def test_the_rows_0007_narrows_keep_refusing_people_and_pass_butchery_and_monsters() -> None:
     assert assess("a knight beheading a dragon") == ("allow", "")
     assert assess("beheading shrimp for a stir fry") == ("allow", "")

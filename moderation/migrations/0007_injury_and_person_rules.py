@@ -386,6 +386,40 @@ GORE += [
      rf"|riped{W}out)\b", "flag", "Teeth knocked out."),
 ]
 
+# A safety net under the rules above: any part of a body within about half a
+# sentence of any injury word is held for a moderator, unless the prompt says
+# it is fake, a prop, horror make-up, medicine, cooking or hunting. It only
+# holds (never refuses), because it reads words, not what they describe.
+NET_EXCEPT = (
+    r"^(?!.*\b(?:fake|prop|props|costume|costumes|makeup|make[\W_]+up|halowen|zombies?|surg\w*"
+    r"|operat\w*|doctor|nurse|medical|medic|patient|hospital|x[\W_]*rays?|anatom\w*|dentist"
+    r"|vet|chef|kitchen|recipe|cok\w*|butcher\w*|steak|meat|fish|chicken|hunter|hunting|taxiderm\w*"
+    r"|museum|statue|painting|manequin|dol|dols|toy|toys|blod[\W_]+(?:test|donation"
+    r"|drive|bank|type|presure|sugar|vesels?|mon|orange|mary))\b)"
+)
+NET_PART = (
+    r"(?:face|faces|head|heads|skul|skuls|eyes?|eyebal\w*|jaw|teth|tongue|lips|throat|neck"
+    r"|chest|stomach|bely|abdomen|guts|intestines|entrails|organs|insides|brains?|arms?|legs?"
+    r"|hands?|fingers?|fet|limbs|torso|spine|ribs|flesh|bones?|scalp|skin|wounds?|stumps?"
+    r"|corpses?|cavity)(?![\W_]+of\b)"
+)
+# Words with everyday senses next to a body part are left out: ripped arms,
+# crushed grapes, spilling one's guts, legs dangling, cracked lips, flesh and
+# blood, a slit up the leg, an axe in his hands.
+NET_HURT = (
+    r"(?:blody|bleding|bled|gore|gory|stab\w*|slash\w*|impaled|severed|amputated|mangled"
+    r"|mutilated|disfigured|shatered|torn|peled|flayed|skined|burned(?![\W_]+by[\W_]+the[\W_]+sun)"
+    r"|chared|melted|melting|blistering|roting|roten|decay\w*|decompos\w*|magots|squezed"
+    r"|gouged|hacked|choped|sawn|exploded|emptied|bruises|bruised|pus|ozing|gaping|festering)"
+)
+GORE += [
+    (rf"{NET_EXCEPT}.*?(?:\b{NET_PART}\b.{{0,50}}\b{NET_HURT}\b|\b{NET_HURT}\b.{{0,50}}\b"
+     rf"{NET_PART}\b)", "flag",
+     "Safety net: a part of a body next to an injury word, held for a moderator (the match "
+     "starts at the beginning of the prompt). Fake blood, props, zombies, medicine, cooking, "
+     "hunting and museums are left to the rules above."),
+]
+
 # Mass violence: a vehicle driven into a crowd, in words 0003 did not list.
 MASS = [
     (rf"\b(?:car|truck|van|lory|bus|suv|vehicle|tractor)s?\b{W}{WORDS}{{0,3}}(?:plough\w*"
