@@ -128,16 +128,17 @@ def test_ordinary_prompts_with_names_pass(text: str) -> None:
 
 
 def test_a_protected_name_is_recognised_in_any_spelling() -> None:
-    assert assess("Obama naked") == ("allow", "")  # on no list: "Obama" alone is a word
-    ProtectedName.objects.create(name="Obama")
-    assert assess("Obama naked") == ("block", "real_people_sexual")
-    assert assess("0b4m4 n4k3d") == ("block", "real_people_sexual")
-    assert assess("a portrait of Obama") == ("allow", "")
+    # A local figure known by one word that is on no list and no shipped default.
+    assert assess("Vantrel naked") == ("allow", "")
+    ProtectedName.objects.create(name="Vantrel")
+    assert assess("Vantrel naked") == ("block", "real_people_sexual")
+    assert assess("V4ntr3l n4k3d") == ("block", "real_people_sexual")
+    assert assess("a portrait of Vantrel") == ("allow", "")
 
 
 def test_a_disabled_protected_name_is_ignored() -> None:
-    ProtectedName.objects.create(name="Greta Thunberg", enabled=False)
-    assert assess("greta thunberg naked") == ("allow", "")
+    ProtectedName.objects.create(name="Qwylla Brennock", enabled=False)
+    assert assess("qwylla brennock naked") == ("allow", "")
 
 
 def test_a_protected_name_that_normalises_to_nothing_is_refused() -> None:
