@@ -32,6 +32,12 @@ ACTIVE_STATUSES = frozenset(
 )
 CANCELLABLE_STATUSES = ACTIVE_STATUSES
 
+# How other apps name a job or a video: moderation stores (subject_type, subject_id)
+# and the audit log a target, and neither may import generation. Kept here, at the
+# bottom of generation's own imports, so services, receivers and retention all share it.
+JOB_SUBJECT = "generation.job"
+VIDEO_SUBJECT = "generation.video"
+
 
 class Job(models.Model):
     owner = models.ForeignKey(

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Avg, F
 from django.urls import reverse
 
-from generation.models import Job, JobStatus
+from generation.models import JOB_SUBJECT, VIDEO_SUBJECT, Job, JobStatus
 from generation.timing import phase
 
 log = logging.getLogger(__name__)
@@ -120,10 +120,10 @@ def phase_text(job: Job, total: int) -> str:
 def refusal_subject(job: Job) -> tuple[str, int] | None:
     """What a refused job's owner would appeal: the prompt, or the removed video."""
     if job.status == JobStatus.REJECTED:
-        return "generation.job", job.pk
+        return JOB_SUBJECT, job.pk
     video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
     if video is not None and video.removed:
-        return "generation.video", video.pk
+        return VIDEO_SUBJECT, video.pk
     return None
 
 

@@ -24,10 +24,16 @@ from django.utils import timezone
 
 from access.audit import audit_record
 from access.policy import Decision, Usage, generation_decision
-from generation.models import ACTIVE_STATUSES, CANCELLABLE_STATUSES, Job, JobStatus, Video
+from generation.models import (
+    ACTIVE_STATUSES,
+    CANCELLABLE_STATUSES,
+    JOB_SUBJECT,
+    Job,
+    JobStatus,
+    Video,
+)
 from generation.params import GenerationParams, caps_for, fit_params
 from generation.previews import preview_name
-from generation.receivers import JOB_SUBJECT
 from generation.transitions import job_move
 from moderation.services import screen_text, screenings_cancel
 

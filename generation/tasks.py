@@ -28,7 +28,7 @@ from django.utils import timezone
 from access.selectors import site_paused_condition, site_state
 from generation.health import model_state_record
 from generation.metrics import ENCODE_SECONDS
-from generation.models import Job, JobStatus, Video
+from generation.models import VIDEO_SUBJECT, Job, JobStatus, Video
 from generation.progress import job_broadcast
 from generation.timing import phase, phase_switch, phases_recorded, phases_so_far
 from generation.transitions import job_move
@@ -336,7 +336,7 @@ def _video_store(
                 frames=frames,
                 prompt=job.prompt,
                 submitter=job.owner,
-                subject_type="generation.video",
+                subject_type=VIDEO_SUBJECT,
                 subject_id=video.pk,
             )
     if not moved:  # cancelled meanwhile: keep nothing

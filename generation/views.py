@@ -35,7 +35,7 @@ from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
-from generation.models import JobStatus, Video
+from generation.models import VIDEO_SUBJECT, JobStatus, Video
 from generation.params import MIN_FRAMES, caps_for
 from generation.previews import preview_name
 from generation.progress import job_snapshot, refusal_subject
@@ -397,7 +397,7 @@ def video_report(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("video_detail", pk=video.pk)
     report_create(
         reporter=signed_in(request),
-        subject_type="generation.video",
+        subject_type=VIDEO_SUBJECT,
         subject_id=video.pk,
         reason=reason,
         subject_owner=video.owner,
