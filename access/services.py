@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -332,8 +333,6 @@ def _revocation_allowed(*, user: User, by: User | None) -> None:
 
 def sessions_end(keys: Iterable[str]) -> int:
     """End these sessions through the session engine, and forget allauth's records of them."""
-    from allauth.usersessions.models import UserSession
-
     keys = set(keys)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     for key in keys:

@@ -29,6 +29,7 @@ from access.tokens import TokenError, bearer_token
 from generation import selectors
 from generation.forms import GenerationForm
 from generation.models import Video
+from generation.openapi import openapi_document
 from generation.progress import job_snapshot
 from generation.services import SubmissionRefused, job_submit
 from generation.views import refusal_status, signed_in
@@ -204,6 +205,4 @@ def video_json(video: Video) -> dict[str, Any]:
 @api_view("GET", scope="read")
 def openapi(request: HttpRequest) -> JsonResponse:
     """Token holders (scope read) and signed-in people: this API's OpenAPI document."""
-    from generation.openapi import openapi_document
-
     return JsonResponse(openapi_document())

@@ -79,6 +79,8 @@ class ModelConfig:
     @classmethod
     def from_catalogue(cls, entry_name: str) -> ModelConfig:
         """The staff's catalogue entry this worker serves (WORKER_MODEL / --model)."""
+        # Not at the top: bench/wan_1_3b.py imports this module without setting up
+        # Django, and a models module needs the app registry.
         from generation.models import ModelEntry
 
         entry = ModelEntry.objects.filter(name=entry_name).first()

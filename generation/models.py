@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from access.roles import Role
 from generation.params import GenerationParams
 
 
@@ -231,8 +232,6 @@ class ModelEntry(models.Model):
         return f"{self.display_name} ({self.name})"
 
     def clean(self) -> None:
-        from access.roles import Role
-
         if not isinstance(self.roles, list) or set(self.roles) - set(Role.values):
             raise ValidationError(
                 {"roles": f"A list of roles from {', '.join(Role.values)}, or [] for everyone."}

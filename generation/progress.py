@@ -23,7 +23,9 @@ from django.db.models import Avg, F
 from django.urls import reverse
 
 from generation.models import JOB_SUBJECT, VIDEO_SUBJECT, Job, JobStatus
+from generation.queue import queue_position_of
 from generation.timing import phase
+from moderation.selectors import appeal_state
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,6 @@ def user_group(user_id: int) -> str:
 
 def queue_position(job: Job) -> int | None:
     """1 for the next job to start, in the fair queue's order; None unless queued."""
-    from generation.queue import queue_position_of
-
     if job.status != JobStatus.QUEUED or job.queued_at is None:
         return None
     return queue_position_of(job)
@@ -129,8 +129,6 @@ def refusal_subject(job: Job) -> tuple[str, int] | None:
 
 def appeal_payload(job: Job) -> dict[str, Any] | None:
     """The appeal box of a refused job (one query, and only for refused jobs)."""
-    from moderation.selectors import appeal_state
-
     subject = refusal_subject(job)
     if subject is None:
         return None

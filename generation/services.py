@@ -21,6 +21,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from access.audit import audit_record
 from access.policy import Decision, Usage, generation_decision
@@ -30,10 +31,12 @@ from generation.models import (
     JOB_SUBJECT,
     Job,
     JobStatus,
+    ModelEntry,
     Video,
 )
 from generation.params import GenerationParams, caps_for, fit_params
 from generation.previews import preview_name
+from generation.retention import storage_cap_bytes, storage_used
 from generation.transitions import job_move
 from moderation.services import screen_text, screenings_cancel
 
@@ -93,8 +96,6 @@ def job_submit(*, owner: User, submission: Submission) -> list[Job]:
 
 def _storage_refusal(owner: User) -> Decision | None:
     """STORAGE_CAP_MB: a person whose videos fill their share makes no new ones."""
-    from generation.retention import storage_cap_bytes, storage_used
-
     cap = storage_cap_bytes()
     if not cap or storage_used(owner_id=owner.pk) < cap:
         return None
@@ -180,8 +181,6 @@ def job_enqueue(*, job_id: int) -> bool:
     If the broker is unreachable the job stays `queued` with no enqueue stamp, and the
     periodic sweep (tasks.jobs_redeliver) hands it to the workers once Redis is back.
     """
-    from django_q.tasks import async_task
-
     # Stamp first: a fast worker may start the job before async_task returns.
     Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
     try:
@@ -201,8 +200,6 @@ def job_enqueue(*, job_id: int) -> bool:
 def task_queue_for(*, job_id: int) -> str | None:
     """The task list of the workers serving this job's model: a catalogue model has its
     own (`<Q_CLUSTER_NAME>.<model>`); anything else goes to the default cluster."""
-    from generation.models import ModelEntry
-
     model = Job.objects.filter(pk=job_id).values_list("model_name", flat=True).first()
     if model and ModelEntry.objects.filter(name=model).exists():
         return f"{settings.Q_CLUSTER['name']}.{model}"

@@ -39,6 +39,7 @@ from generation.models import VIDEO_SUBJECT, JobStatus, Video
 from generation.params import MIN_FRAMES, caps_for
 from generation.previews import preview_name
 from generation.progress import job_snapshot, refusal_subject
+from generation.retention import storage_cap_bytes, storage_used
 from generation.services import (
     DeleteRefused,
     SubmissionRefused,
@@ -235,8 +236,6 @@ RESUBMIT_STATUSES = frozenset(
 def my_videos(request: HttpRequest) -> HttpResponse:
     """Signed-in people: their own jobs (running, finished, refused), newest first;
     ?status= narrows them (see selectors.JOB_FILTERS)."""
-    from generation.retention import storage_cap_bytes, storage_used
-
     status_filter = request.GET.get("status", "")
     if status_filter not in selectors.JOB_FILTERS:
         status_filter = ""

@@ -46,6 +46,7 @@ def _flatten(top: dict[str, Any]) -> set[str]:
 
 
 def main() -> None:
+    # The names-build extra, installed only to rebuild the list.
     from names_dataset import NameDataset  # type: ignore[import-not-found]
 
     dataset = NameDataset()

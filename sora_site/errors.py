@@ -16,6 +16,7 @@ import uuid
 import redis
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.views import defaults
 
 log = logging.getLogger("sora_site.errors")
 
@@ -78,22 +79,16 @@ def plain_page(status: int, title: str, message: str, retry_after: int = 0) -> H
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return json_error(404, "not_found", "No such URL in the API.")
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return json_error(400, "bad_request", "The request could not be read.")
-    from django.views.defaults import bad_request as default_bad_request
-
-    return default_bad_request(request, exception)
+    return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return json_error(403, "forbidden", str(exception) or "Not allowed.")
-    from django.views.defaults import permission_denied as default_permission_denied
-
-    return default_permission_denied(request, exception)
+    return defaults.permission_denied(request, exception)

@@ -7,6 +7,7 @@ Every setting defaults to 0: keep everything.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -95,8 +96,6 @@ def retention_plan(*, now: datetime | None = None) -> list[Item]:
 
 def retention_run() -> dict[str, int]:
     """The scheduled task: delete every planned item; one failure does not stop the rest."""
-    import logging
-
     log = logging.getLogger(__name__)
     counts: dict[str, int] = {}
     for item in retention_plan():
