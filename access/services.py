@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from access import signals
 from access.audit import audit_record
+from access.errors import ErrorCode
 from access.models import (
     SITE_STATE_ID,
     ApiToken,
@@ -698,12 +699,11 @@ def token_authenticate(*, raw: str, scope: str, ip: str | None, user_agent: str)
         if clients.count() > settings.API_TOKEN_MAX_CLIENTS:
             _token_suspend(token, ip=client, user_agent=user_agent)
     if token.suspended_at is not None:
-        raise TokenError("token_suspended", _SUSPENDED_MESSAGE, 403)
+        raise TokenError(ErrorCode.TOKEN_SUSPENDED, _SUSPENDED_MESSAGE)
     if scope not in token.scopes:
         raise TokenError(
-            "insufficient_scope",
+            ErrorCode.INSUFFICIENT_SCOPE,
             f"This token may not {scope}: its scopes are {', '.join(token.scopes)}.",
-            403,
         )
     return token
 
@@ -716,7 +716,7 @@ _SUSPENDED_MESSAGE = (
 
 def _token_lookup(raw: str) -> ApiToken:
     prefix = token_prefix(raw)
-    invalid = TokenError("invalid_token", "The API token is missing, malformed or unknown.", 401)
+    invalid = TokenError(ErrorCode.INVALID_TOKEN, "The API token is missing, malformed or unknown.")
     if prefix is None:
         raise invalid
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
@@ -728,13 +728,13 @@ def _token_lookup(raw: str) -> ApiToken:
 
 def _token_usable(token: ApiToken) -> None:
     if token.revoked_at is not None:
-        raise TokenError("token_revoked", "This API token has been revoked.", 401)
+        raise TokenError(ErrorCode.TOKEN_REVOKED, "This API token has been revoked.")
     if token.expires_at is not None and token.expires_at <= timezone.now():
-        raise TokenError("token_expired", "This API token has expired.", 401)
+        raise TokenError(ErrorCode.TOKEN_EXPIRED, "This API token has expired.")
     if token.suspended_at is not None:
-        raise TokenError("token_suspended", _SUSPENDED_MESSAGE, 403)
+        raise TokenError(ErrorCode.TOKEN_SUSPENDED, _SUSPENDED_MESSAGE)
     if not token.user.is_active:
-        raise TokenError("revoked", "Your access to this studio has been revoked.", 403)
+        raise TokenError(ErrorCode.REVOKED, "Your access to this studio has been revoked.")
 
 
 def _client_address(ip: str | None) -> str:

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from access.audit import client_ip
+from access.errors import ErrorCode
 from access.services import token_authenticate
 from access.tokens import TokenError, bearer_token
 from generation import selectors
@@ -32,14 +33,15 @@ from generation.models import Video
 from generation.openapi import openapi_document
 from generation.progress import job_snapshot
 from generation.services import SubmissionRefused, job_submit
-from generation.views import refusal_status, signed_in
+from generation.views import signed_in
 
 ApiView = Callable[..., JsonResponse]
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def api_error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+def api_error(code: ErrorCode, message: str, **extra: Any) -> JsonResponse:
+    """The one shape of an API error; the code decides the status (access/errors.py)."""
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=code.status)
 
 
 def _no_view(request: HttpRequest) -> HttpResponse:
@@ -60,16 +62,16 @@ def _authenticate(request: HttpRequest, scope: str) -> JsonResponse | None:
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except TokenError as refused:
-            return api_error(refused.status, refused.code, refused.message)
+            return api_error(refused.code, refused.message)
         request.user = token.user
         return None
     if not request.user.is_authenticated:
-        return api_error(401, "not_authenticated", "Sign in, or send a personal API token.")
+        return api_error(ErrorCode.NOT_AUTHENTICATED, "Sign in, or send a personal API token.")
     if request.method not in SAFE_METHODS:
         rejected = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
         if rejected is not None:
             return api_error(
-                403, "csrf_failed", "Missing or wrong CSRF token for a session request."
+                ErrorCode.CSRF_FAILED, "Missing or wrong CSRF token for a session request."
             )
     return None
 
@@ -92,13 +94,13 @@ def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
             if refused is not None:
                 return refused
             if request.method not in methods:
-                response = api_error(405, "method_not_allowed", f"Use {', '.join(methods)}.")
+                response = api_error(ErrorCode.METHOD_NOT_ALLOWED, f"Use {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
                 return view(request, *args, **kwargs)
             except Http404:
-                return api_error(404, "not_found", "No such object, or not yours.")
+                return api_error(ErrorCode.NOT_FOUND, "No such object, or not yours.")
 
         return wrapper
 
@@ -115,13 +117,13 @@ def jobs(request: HttpRequest) -> JsonResponse:
     form = GenerationForm({k: v for k, v in body.items() if v is not None})
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        return api_error(400, "invalid", "Some fields are invalid.", fields=fields)
+        return api_error(ErrorCode.INVALID, "Some fields are invalid.", fields=fields)
     submission = form.to_submission()
     try:
         created = job_submit(owner=signed_in(request), submission=submission)
     except SubmissionRefused as refused:
         decision = refused.decision
-        response = api_error(refusal_status(decision), decision.code or "refused", decision.reason)
+        response = api_error(decision.code or ErrorCode.FORBIDDEN, decision.reason)
         if decision.retry_after is not None:
             response["Retry-After"] = str(decision.retry_after)
         return response
@@ -140,13 +142,13 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | JsonResponse:
         raw = request.body
     except RequestDataTooBig:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return api_error(413, "too_large", f"The body must be at most {limit} bytes.")
+        return api_error(ErrorCode.TOO_LARGE, f"The body must be at most {limit} bytes.")
     try:
         body = json.loads(raw or b"{}")
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nested too deep
-        return api_error(400, "malformed", "The body must be a JSON object.")
+        return api_error(ErrorCode.MALFORMED, "The body must be a JSON object.")
     if not isinstance(body, dict):
-        return api_error(400, "malformed", "The body must be a JSON object.")
+        return api_error(ErrorCode.MALFORMED, "The body must be a JSON object.")
     return body
 
 

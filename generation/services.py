@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from access.audit import audit_record
+from access.errors import ErrorCode
 from access.policy import Decision, Usage, generation_decision
 from generation.models import (
     ACTIVE_STATUSES,
@@ -103,7 +104,7 @@ def _storage_refusal(owner: User) -> Decision | None:
         f"Your videos use all of your {filesizeformat(cap)} of storage. Ask staff to remove "
         "old videos to make room."
     )
-    return Decision(False, reason, "storage_full")
+    return Decision(False, reason, ErrorCode.STORAGE_FULL)
 
 
 def usage_for(owner: User) -> Usage:

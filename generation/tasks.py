@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 
+from access.errors import ErrorCode
 from access.policy import generation_decision
 from access.selectors import site_paused_condition, site_state
 from generation.backends import (
@@ -228,7 +229,7 @@ def _wake_for_leftovers() -> None:
 def _job_execute(job: Job, worker: str) -> str:
     with phase("checks"):
         decision = generation_decision(job.owner)
-    if decision.code == "paused":  # paused between our claim and now
+    if decision.code is ErrorCode.PAUSED:  # paused between our claim and now
         job_move(
             job_id=job.pk,
             to=JobStatus.PAUSED,

@@ -30,7 +30,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from access.policy import Decision, generation_blocker, limits_for, quota_remaining
+from access.policy import generation_blocker, limits_for, quota_remaining
 from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
@@ -52,17 +52,6 @@ from generation.services import (
 )
 from moderation.selectors import refusal_for_subject
 from moderation.services import AppealRefused, appeal_create, report_create
-
-PAUSED_CODES = frozenset({"paused", "site_paused"})
-
-
-def refusal_status(decision: Decision) -> int:
-    """503 while the site is paused, 429 for quotas (come back later), else 403."""
-    if decision.code in PAUSED_CODES:
-        return 503
-    if decision.retry_after is not None or "quota" in decision.code or "rate" in decision.code:
-        return 429
-    return 403
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -124,7 +113,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             jobs = job_submit(owner=signed_in(request), submission=submission)
         except SubmissionRefused as refused:
             form.add_error(None, refused.decision.reason)
-            status = refusal_status(refused.decision)
+            status = refused.decision.status
             retry_after = refused.decision.retry_after
         else:
             if remix_of is not None:

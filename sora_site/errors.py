@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 
+from access.errors import ErrorCode
+
 log = logging.getLogger("sora_site.errors")
 
 API_PREFIX = "/api/"
@@ -39,15 +41,15 @@ def wants_json(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def json_error(status: int, code: str, message: str, **extra: object) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+def json_error(code: ErrorCode, message: str, **extra: object) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=code.status)
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     message = "The studio is briefly unavailable (its queue server is restarting). Try again."
     response: HttpResponse
     if wants_json(request):
-        response = json_error(503, "unavailable", message, retry_after=OUTAGE_RETRY_AFTER)
+        response = json_error(ErrorCode.UNAVAILABLE, message, retry_after=OUTAGE_RETRY_AFTER)
     else:
         response = plain_page(503, "Briefly unavailable", message, retry_after=OUTAGE_RETRY_AFTER)
     response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
@@ -64,7 +66,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     log.error("Unexpected error %s on %s %s", error_id, request.method, request.path, exc_info=exc)
     message = f"Something went wrong on our side (error id {error_id}). Staff can look it up."
     if wants_json(request):
-        return json_error(500, "server_error", message, id=error_id)
+        return json_error(ErrorCode.SERVER_ERROR, message, id=error_id)
     return plain_page(500, "Something went wrong", message)
 
 
@@ -78,17 +80,17 @@ def plain_page(status: int, title: str, message: str, retry_after: int = 0) -> H
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
-        return json_error(404, "not_found", "No such URL in the API.")
+        return json_error(ErrorCode.NOT_FOUND, "No such URL in the API.")
     return defaults.page_not_found(request, exception)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
-        return json_error(400, "bad_request", "The request could not be read.")
+        return json_error(ErrorCode.BAD_REQUEST, "The request could not be read.")
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
-        return json_error(403, "forbidden", str(exception) or "Not allowed.")
+        return json_error(ErrorCode.FORBIDDEN, str(exception) or "Not allowed.")
     return defaults.permission_denied(request, exception)
