@@ -39,6 +39,7 @@ from generation.params import GenerationParams, caps_for, fit_params
 from generation.previews import preview_name
 from generation.retention import storage_cap_bytes, storage_used
 from generation.transitions import job_move
+from moderation.models import Verdict
 from moderation.services import screen_text, screenings_cancel
 
 log = logging.getLogger(__name__)
@@ -150,10 +151,10 @@ def job_screen(*, job: Job) -> str:
         "moderation_category": screening.public_category,
         "moderation_reason": screening.public_reason,
     }
-    if screening.verdict == "block":
+    if screening.verdict == Verdict.BLOCK:
         job_move(job_id=job.pk, to=JobStatus.REJECTED, allowed_from={JobStatus.SCREENING}, **public)
         return JobStatus.REJECTED
-    if screening.verdict == "flag":
+    if screening.verdict == Verdict.FLAG:
         job_move(job_id=job.pk, to=JobStatus.HELD, allowed_from={JobStatus.SCREENING}, **public)
         return JobStatus.HELD
     job_queue(job_id=job.pk, allowed_from={JobStatus.SCREENING})

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from access.audit import audit_record
 from moderation import signals
-from moderation.categories import category_label, public_reason
+from moderation.categories import category_label
 from moderation.classifiers import ClassifierResult, classifiers_run, frame_classifiers_run
 from moderation.models import (
     Appeal,
@@ -90,7 +90,7 @@ def screen_text(
         verdict=assessment.verdict,
         category=assessment.category,
         public_category=category_label(assessment.category) if assessment.category else "",
-        public_reason=public_reason(verdict=assessment.verdict, code=assessment.category),
+        public_reason=_prompt_reason(assessment.verdict, assessment.category),
         matches=[m.as_json() for m in assessment.matches],
         classifier_scores={
             r.name: ({"error": r.error} if r.error else r.scores) for r in assessment.classifiers
@@ -158,6 +158,16 @@ def frames_screen(
             reason=screening.public_reason,
         )
     return screening
+
+
+def _prompt_reason(verdict: str, category: str) -> str:
+    """What the artist is told about a prompt. Never names a rule, a pattern or a score."""
+    label = category_label(category)
+    if verdict == Verdict.BLOCK:
+        return f"This prompt asks for something the studio does not make ({label.lower()})."
+    if verdict == Verdict.FLAG:
+        return f"A moderator will look at this prompt before it runs ({label.lower()})."
+    return ""
 
 
 def _frames_reason(verdict: str, category: str) -> str:
@@ -299,7 +309,10 @@ def report_create(
     if not reporter.is_authenticated:
         raise PermissionError("Only signed-in people can report")
     existing = Report.objects.filter(
-        reporter=reporter, subject_type=subject_type, subject_id=subject_id, status="open"
+        reporter=reporter,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        status=Report.Status.OPEN,
     ).first()
     if existing is not None:
         return existing
@@ -315,7 +328,10 @@ def report_create(
             )
     except IntegrityError:  # the same person reported twice at the same instant
         return Report.objects.get(
-            reporter=reporter, subject_type=subject_type, subject_id=subject_id, status="open"
+            reporter=reporter,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            status=Report.Status.OPEN,
         )
     audit_record(
         action="moderation.report.create",
@@ -348,7 +364,9 @@ def _report_decide(
         if not Report.objects.filter(pk=report.pk, status__in=allowed_from).update(**decided):
             return False
         Report.objects.filter(
-            subject_type=report.subject_type, subject_id=report.subject_id, status="open"
+            subject_type=report.subject_type,
+            subject_id=report.subject_id,
+            status=Report.Status.OPEN,
         ).update(**decided)
         report.status, report.decided_by, report.decided_at = status, moderator, now
         report.decision_reason = reason
