@@ -83,7 +83,7 @@ __all__ = [
 ]
 
 
-class InvitationUnavailable(Exception):
+class InvitationUnavailable(ValidationError):
     """The invitation was used, revoked or expired between opening the link and signing up."""
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from access.audit import client_ip
-from access.errors import ErrorCode
+from access.errors import ErrorCode, refusal_parts
 from access.services import token_authenticate
 from access.tokens import TokenError, bearer_token
 from generation import selectors
@@ -32,7 +32,7 @@ from generation.forms import GenerationForm
 from generation.models import Video
 from generation.openapi import openapi_document
 from generation.progress import job_snapshot
-from generation.services import SubmissionRefused, job_submit
+from generation.services import job_submit
 from generation.views import signed_in
 
 ApiView = Callable[..., JsonResponse]
@@ -42,6 +42,16 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 def api_error(code: ErrorCode, message: str, **extra: Any) -> JsonResponse:
     """The one shape of an API error; the code decides the status (access/errors.py)."""
     return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=code.status)
+
+
+def api_refusal(refusal: PermissionDenied | ValidationError) -> JsonResponse:
+    """The one place a service's refusal becomes an API answer (access/errors.py):
+    its code and status, its message, and Retry-After when waiting helps."""
+    code, message, retry_after = refusal_parts(refusal)
+    response = api_error(code, message)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _no_view(request: HttpRequest) -> HttpResponse:
@@ -62,7 +72,7 @@ def _authenticate(request: HttpRequest, scope: str) -> JsonResponse | None:
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except TokenError as refused:
-            return api_error(refused.code, refused.message)
+            return api_refusal(refused)
         request.user = token.user
         return None
     if not request.user.is_authenticated:
@@ -77,8 +87,8 @@ def _authenticate(request: HttpRequest, scope: str) -> JsonResponse | None:
 
 
 def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
-    """Token holders or signed-in people, answered in JSON (401, 403, 404, 405)
-    instead of a login redirect.
+    """Token holders or signed-in people, answered in JSON (401, 403, 404, 405, and
+    any refusal a service raises) instead of a login redirect.
 
     login_not_required and csrf_exempt only stop the middlewares' HTML answers:
     `_authenticate` refuses anonymous callers and checks CSRF for sessions itself.
@@ -101,6 +111,8 @@ def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
                 return view(request, *args, **kwargs)
             except Http404:
                 return api_error(ErrorCode.NOT_FOUND, "No such object, or not yours.")
+            except (PermissionDenied, ValidationError) as refusal:
+                return api_refusal(refusal)
 
         return wrapper
 
@@ -119,14 +131,7 @@ def jobs(request: HttpRequest) -> JsonResponse:
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         return api_error(ErrorCode.INVALID, "Some fields are invalid.", fields=fields)
     submission = form.to_submission()
-    try:
-        created = job_submit(owner=signed_in(request), submission=submission)
-    except SubmissionRefused as refused:
-        decision = refused.decision
-        response = api_error(decision.code or ErrorCode.FORBIDDEN, decision.reason)
-        if decision.retry_after is not None:
-            response["Retry-After"] = str(decision.retry_after)
-        return response
+    created = job_submit(owner=signed_in(request), submission=submission)  # refusals: api_view
     return JsonResponse(
         {
             "jobs": [job_snapshot(job) for job in created],

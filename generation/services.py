@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from access.audit import audit_record
-from access.errors import ErrorCode
+from access.errors import ErrorCode, Refused
 from access.policy import Decision, Usage, generation_decision
 from generation.models import (
     ACTIVE_STATUSES,
@@ -47,9 +48,13 @@ MAX_SEED = 2**31 - 1
 NOT_COUNTED = (JobStatus.REJECTED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(Refused):
+    """access (or the storage cap) said no: the decision says why, with its code."""
+
     def __init__(self, decision: Decision) -> None:
-        super().__init__(decision.reason)
+        super().__init__(
+            decision.code or ErrorCode.FORBIDDEN, decision.reason, decision.retry_after
+        )
         self.decision = decision
 
 
@@ -211,7 +216,7 @@ def task_queue_for(*, job_id: int) -> str | None:
 def job_cancel(*, job: Job, by: User) -> bool:
     """Cancel a job that has not finished. A running one stops at its next step."""
     if job.owner_id != by.pk:
-        raise PermissionError("Only the owner can cancel a job")
+        raise PermissionDenied("Only the owner can cancel a job")
     moved = job_move(
         job_id=job.pk,
         to=JobStatus.CANCELLED,
@@ -225,7 +230,7 @@ def job_cancel(*, job: Job, by: User) -> bool:
 
 def video_share_set(*, video: Video, by: User, shared: bool) -> None:
     if video.owner_id != by.pk:
-        raise PermissionError("Only the owner can share or unshare a video")
+        raise PermissionDenied("Only the owner can share or unshare a video")
     Video.objects.filter(pk=video.pk).update(
         shared=shared, shared_at=timezone.now() if shared else None
     )
@@ -310,7 +315,7 @@ def job_remix_record(*, jobs: list[Job], video: Video) -> None:
         job.remix_of = video
 
 
-class DeleteRefused(Exception):
+class DeleteRefused(ValidationError):
     """The job cannot be deleted now; the message says what to do instead."""
 
 
@@ -322,9 +327,11 @@ def job_delete(*, job: Job, by: User, request: HttpRequest | None = None) -> boo
 
     False if it was already deleted."""
     if job.owner_id != by.pk:
-        raise PermissionError("Only the owner can delete a job")
+        raise PermissionDenied("Only the owner can delete a job")
     if job.is_active:
-        raise DeleteRefused("This job has not finished: cancel it first, then delete it.")
+        raise DeleteRefused(
+            "This job has not finished: cancel it first, then delete it.", code="active"
+        )
     video = Video.objects.filter(job_id=job.pk).first()
     names = [n for n in (video.file.name, video.poster.name) if n] if video else []
     if job.preview_step:

@@ -210,7 +210,7 @@ def job_appeal(request: HttpRequest, pk: int) -> HttpResponse:
             message=request.POST.get("message", ""),
         )
     except AppealRefused as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     else:
         messages.success(request, "Appeal sent: a moderator will decide, and you will see it here.")
     return redirect("job_detail", pk=job.pk)
@@ -267,7 +267,7 @@ def job_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job_delete(job=job, by=signed_in(request), request=request)
     except DeleteRefused as refused:
-        messages.warning(request, str(refused))
+        messages.warning(request, refused.message)
         return redirect("job_detail", pk=job.pk)
     messages.success(request, f"Deleted job #{job.pk} and its video.")
     return redirect("my_videos")

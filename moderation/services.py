@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.http import HttpRequest
@@ -264,7 +265,7 @@ def review_reject(
 ) -> bool:
     """Reject a held text; the reason is shown to the artist. False if already decided."""
     if not reason.strip():
-        raise ValueError("A rejection needs a reason the artist can read.")
+        raise ValidationError("A rejection needs a reason the artist can read.", code="reason")
     return _review_decide(
         screening=screening,
         moderator=moderator,
@@ -307,7 +308,7 @@ def report_create(
 ) -> Report:
     """File a report; a second open report by the same person returns the first."""
     if not reporter.is_authenticated:
-        raise PermissionError("Only signed-in people can report")
+        raise PermissionDenied("Only signed-in people can report")
     existing = Report.objects.filter(
         reporter=reporter,
         subject_type=subject_type,
@@ -442,7 +443,7 @@ def report_dismiss(
 APPEAL_MAX_CHARS = 2000
 
 
-class AppealRefused(ValueError):
+class AppealRefused(ValidationError):
     """Why an appeal cannot be filed, in words the artist reads."""
 
 
@@ -486,7 +487,9 @@ def appeal_decide(
 ) -> bool:
     """Grant or turn down a pending appeal; False if someone already decided it."""
     if not reason.strip():
-        raise ValueError("An appeal decision needs a reason the artist can read.")
+        raise ValidationError(
+            "An appeal decision needs a reason the artist can read.", code="reason"
+        )
     status = Appeal.Status.GRANTED if grant else Appeal.Status.DENIED
     with transaction.atomic():
         now = timezone.now()

@@ -5,6 +5,8 @@ a short HTML page. An unexpected exception gets an error id that is also in the
 log, so a person can quote it and staff can find the traceback. A Redis outage
 (queue, cache and websocket layer all live there) is not a bug: it answers 503
 `unavailable` with Retry-After, because it passes by itself within seconds.
+A service's refusal that its view did not handle (access/errors.py) is a 4xx page
+here, never a 500; the API maps its own in generation.api.api_view.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import sys
 import uuid
 
 import redis
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.deprecation import MiddlewareMixin
 from django.views import defaults
 
-from access.errors import ErrorCode
+from access.errors import ErrorCode, refusal_parts
 
 log = logging.getLogger("sora_site.errors")
 
@@ -94,3 +98,28 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     if wants_json(request):
         return json_error(ErrorCode.FORBIDDEN, str(exception) or "Not allowed.")
     return defaults.permission_denied(request, exception)
+
+
+REFUSAL_TITLES = {400: "That cannot be done", 429: "Not now", 503: "Not now"}
+
+
+class RefusalMiddleware(MiddlewareMixin):
+    """The one place a page's unhandled refusal becomes a response (see refusal_page)."""
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if wants_json(request) or not isinstance(exception, PermissionDenied | ValidationError):
+            return None
+        return refusal_page(request, exception)
+
+
+def refusal_page(request: HttpRequest, refusal: PermissionDenied | ValidationError) -> HttpResponse:
+    """A plain PermissionDenied gets the 403 page, as Django gives it; a ValidationError
+    or a Refused gets a short page with its message, its status and Retry-After."""
+    code, message, retry_after = refusal_parts(refusal)
+    if code is ErrorCode.FORBIDDEN:
+        return permission_denied(request, refusal)
+    title = REFUSAL_TITLES.get(code.status, "Not allowed")
+    response = plain_page(code.status, title, message, retry_after=retry_after or 0)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

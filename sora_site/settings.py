@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Last, so it sees a view's exception first: a service's refusal the view did not
+    # handle becomes a 4xx page (access/errors.py), not a 500.
+    "sora_site.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "sora_site.urls"
