@@ -27,6 +27,7 @@ from access.roles import is_staff_member
 from access.selectors import site_state
 
 PAUSE_RETRY_AFTER = 60
+QUOTA_RESETS = "resets at midnight UTC"  # said by the refusal and by the create page
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*([smhd])\s*$")
 
@@ -123,18 +124,26 @@ def limits_for(user: AbstractBaseUser) -> Limits:
 
 def quota_remaining(user: AbstractBaseUser, *, seconds_today: float) -> float:
     """Seconds of video this person may still submit today (UTC), never negative."""
-    return max(0.0, limits_for(user).daily_seconds - seconds_today)
+    return _seconds_left(limits_for(user), seconds_today)
+
+
+def _seconds_left(limits: Limits, seconds_today: float) -> float:
+    return max(0.0, limits.daily_seconds - seconds_today)
+
+
+def quota_day_start(now: datetime | None = None) -> datetime:
+    """This midnight UTC: what was submitted since counts against the daily budget."""
+    now = now or datetime.now(UTC)
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def quota_resets_at(now: datetime | None = None) -> datetime:
     """The next midnight UTC, when every daily budget starts again."""
-    now = now or datetime.now(UTC)
-    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today + timedelta(days=1)
+    return quota_day_start(now) + timedelta(days=1)
 
 
 def _quota_refusal(limits: Limits, usage: Usage, requested: float) -> Decision | None:
-    left = max(0.0, limits.daily_seconds - usage.seconds_today)
+    left = _seconds_left(limits, usage.seconds_today)
     if requested <= left and left > 0:
         return None
     now = datetime.now(UTC)
@@ -142,8 +151,7 @@ def _quota_refusal(limits: Limits, usage: Usage, requested: float) -> Decision |
     wait = max(1, int((resets - now).total_seconds()))
     reason = (
         f"This would use {requested:g} s of video, but you have {left:g} s left of your "
-        f"{limits.daily_seconds:g} s daily budget. It resets at midnight UTC "
-        f"(in {_duration(wait)})."
+        f"{limits.daily_seconds:g} s daily budget. It {QUOTA_RESETS} (in {_duration(wait)})."
     )
     return Decision(False, reason, ErrorCode.QUOTA, wait)
 

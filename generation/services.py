@@ -10,7 +10,6 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from django_q.tasks import async_task
 
 from access.audit import audit_record
 from access.errors import ErrorCode, Refused
-from access.policy import Decision, Usage, generation_decision
+from access.policy import Decision, Usage, generation_decision, quota_day_start
 from generation.models import (
     ACTIVE_STATUSES,
     CANCELLABLE_STATUSES,
@@ -116,9 +115,10 @@ def _storage_refusal(owner: User) -> Decision | None:
 def usage_for(owner: User) -> Usage:
     """What counts against a person's quota: unfinished jobs, and seconds of video
     asked for since midnight UTC by jobs that were not refused, failed or cancelled."""
-    midnight = timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     mine = Job.objects.filter(owner=owner)
-    counted = mine.filter(created_at__gte=midnight).exclude(status__in=NOT_COUNTED)
+    counted = mine.filter(created_at__gte=quota_day_start(timezone.now())).exclude(
+        status__in=NOT_COUNTED
+    )
     seconds = sum(frames / fps for frames, fps in counted.values_list("num_frames", "fps"))
     return Usage(active_jobs=mine.filter(status__in=ACTIVE_STATUSES).count(), seconds_today=seconds)
 

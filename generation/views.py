@@ -30,7 +30,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from access.policy import generation_blocker, limits_for, quota_remaining
+from access.policy import QUOTA_RESETS, generation_blocker, limits_for, quota_remaining
 from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
@@ -73,6 +73,7 @@ def budget_for(user: User) -> dict[str, Any]:
     return {
         "remaining": round(quota_remaining(user, seconds_today=usage.seconds_today), 1),
         "daily": limits_for(user).daily_seconds,
+        "resets": QUOTA_RESETS,
         "active_jobs": usage.active_jobs,
         "blocked": blocker.reason if blocker else "",
         "blocked_code": blocker.code if blocker else "",
