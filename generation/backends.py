@@ -26,6 +26,11 @@ from django.conf import settings
 
 from generation.params import (
     BUILTIN_MODEL,
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_OFFLOAD,
+    DTYPES,
+    OFFLOADS,
     SIMULATED_PREFIX,
     GenerationParams,
     ModelCaps,
@@ -42,8 +47,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOAD_RETRY_SECONDS = 30.0  # a failed load is not retried sooner, so jobs fail fast meanwhile
-DTYPES = ("auto", "float32", "float16", "bfloat16")
-OFFLOADS = ("none", "model", "sequential")
 
 
 class ModelLoadError(Exception):
@@ -61,9 +64,9 @@ class JobInterrupted(Exception):
 @dataclass(frozen=True)
 class ModelConfig:
     name: str = BUILTIN_MODEL  # "builtin", a Hub id, or a local folder
-    dtype: str = "auto"
-    device: str = "auto"
-    offload: str = "none"
+    dtype: str = DEFAULT_DTYPE
+    device: str = DEFAULT_DEVICE
+    offload: str = DEFAULT_OFFLOAD
 
     @classmethod
     def from_settings(cls) -> ModelConfig:

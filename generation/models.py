@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from access.roles import Role
-from generation.params import GenerationParams
+from generation.params import DEFAULT_DTYPE, DEFAULT_OFFLOAD, DTYPES, OFFLOADS, GenerationParams
 
 
 class JobStatus(models.TextChoices):
@@ -209,13 +209,13 @@ class ModelEntry(models.Model):
     display_name = models.CharField(max_length=100)
     dtype = models.CharField(
         max_length=16,
-        default="auto",
-        choices=[(d, d) for d in ("auto", "float32", "float16", "bfloat16")],
+        default=DEFAULT_DTYPE,
+        choices=[(d, d) for d in DTYPES],
     )
     offload = models.CharField(
         max_length=16,
-        default="none",
-        choices=[(o, o) for o in ("none", "model", "sequential")],
+        default=DEFAULT_OFFLOAD,
+        choices=[(o, o) for o in OFFLOADS],
     )
     roles = models.JSONField(
         default=list,
