@@ -275,21 +275,6 @@ def review_reject(
     )
 
 
-def reviews_decide(
-    *,
-    screenings: Iterable[Screening],
-    moderator: User,
-    approve: bool,
-    reason: str,
-    request: HttpRequest | None = None,
-) -> int:
-    """Bulk approve or reject; returns how many this call decided (others were already)."""
-    decide = review_approve if approve else review_reject
-    return sum(
-        decide(screening=s, moderator=moderator, reason=reason, request=request) for s in screenings
-    )
-
-
 def screenings_cancel(*, subject_type: str, subject_ids: list[int]) -> int:
     """Take withdrawn subjects (cancelled jobs, revoked people) out of the review queue."""
     return Screening.objects.filter(
