@@ -519,21 +519,6 @@ def model_cache_clear() -> None:
         _cache = _CacheState()
 
 
-def model_status() -> dict[str, Any]:
-    """What this process knows about its model, without loading anything."""
-    key = (ModelConfig.from_settings(), os.getpid())
-    model = _cache.model if _cache.key == key else None
-    return {
-        "name": key[0].name,
-        "loaded": model is not None,
-        "device": model.device if model else None,
-        "dtype": model.dtype if model else None,
-        "offload": model.offload if model else None,
-        "load_seconds": round(model.load_seconds, 3) if model else None,
-        "error": _cache.error if _cache.error_key == key else None,
-    }
-
-
 # ---------------------------------------------------------------------------
 # One run: inputs checked, pipeline call with a step callback, frames out.
 # ---------------------------------------------------------------------------
