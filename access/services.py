@@ -43,7 +43,6 @@ from access.selectors import (
     active_staff,
     cohort_of,
     email_has_account,
-    invitation_lookup,
     session_keys_for,
     site_state_cache_clear,
     token_hash,
@@ -56,7 +55,6 @@ __all__ = [
     "CohortMember",
     "InvitationUnavailable",
     "Revoked",
-    "TokenError",
     "auth_login_failed_record",
     "auth_login_record",
     "bootstrap_staff_invitation",
@@ -66,7 +64,6 @@ __all__ = [
     "invitation_create",
     "invitation_email_clean",
     "invitation_link",
-    "invitation_lookup",
     "invitation_path",
     "invitation_revoke",
     "invitation_send",
@@ -332,7 +329,7 @@ def _revocation_allowed(*, user: User, by: User | None) -> None:
         )
 
 
-def sessions_end(keys: Iterable[str]) -> int:
+def _sessions_end(keys: Iterable[str]) -> int:
     """End these sessions through the session engine, and forget allauth's records of them."""
     keys = set(keys)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -359,7 +356,7 @@ def person_revoke(
             raise ValidationError(f"{user.email} has no access to revoke.", code="inactive")
         user.is_active = False
         revocation = Revocation.objects.create(user=user, revoked_by=by, reason=reason)
-        sessions = sessions_end(session_keys_for(user_ids={user.pk}))
+        sessions = _sessions_end(session_keys_for(user_ids={user.pk}))
         tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         invitations = Invitation.objects.filter(
             created_by=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
@@ -511,7 +508,7 @@ def _site_state_changed() -> None:
 
 def _sessions_end_non_staff() -> int:
     staff_ids = frozenset(active_staff().values_list("pk", flat=True))
-    return sessions_end(session_keys_for(keep_user_ids=staff_ids))
+    return _sessions_end(session_keys_for(keep_user_ids=staff_ids))
 
 
 # --- quotas ----------------------------------------------------------------------
