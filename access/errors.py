@@ -1,7 +1,8 @@
 """How every service says no, and the stable error codes of the JSON API.
 
-The convention (README, "Errors"): a service refuses with Django's own exceptions,
-never with Python's PermissionError or ValueError (which reach Django as a 500):
+The convention (README, "JSON API v1", below the table of codes): a service refuses
+with Django's own exceptions, never with Python's PermissionError or ValueError
+(which reach Django as a 500):
 
 - `PermissionDenied`: this person may not do this (403).
 - `ValidationError` (with a `code`): the input, or the object's state, does not
