@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
@@ -44,8 +45,6 @@ class InvitationAccountAdapter(DefaultAccountAdapter):
         state = site_state()
         # A lockout ended every non-staff session; without this they could sign straight back in.
         if state.paused and state.lockout and not is_staff_member(user):  # type: ignore[arg-type]
-            from allauth.account.internal.stagekit import clear_login
-
             clear_login(request)
             return render(request, "access/locked_out.html", {"state": state}, status=503)
         return None
@@ -62,6 +61,7 @@ class StudioMfaAdapter(DefaultMFAAdapter):
         """The enrolment QR code, dark modules on a white square with the standard
         four-module quiet zone: allauth's default has a transparent background, which
         draws black on our dark page where phone cameras cannot read it."""
+        # Only enrolment draws a QR code: qrcode (0.1 s to load) stays out of start-up.
         import qrcode
         from qrcode.image.svg import SvgPathFillImage
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 
 class AccessConfig(AppConfig):
@@ -16,9 +18,8 @@ class AccessConfig(AppConfig):
 
 def check_access_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A typo in TRUSTED_PROXIES or SUBMIT_RATE should stop start-up, not the first request."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
-
+    # Here, not at the top: Django imports this module before any models, and
+    # these import access.models.
     from access.audit import trusted_networks
     from access.policy import submit_rate
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
@@ -9,10 +10,10 @@ from access.roles import Role
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: object) -> int:
-        raise PermissionError("Audit events are append-only")
+        raise PermissionDenied("Audit events are append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only")
+        raise PermissionDenied("Audit events are append-only")
 
 
 class AuditEvent(models.Model):
@@ -40,11 +41,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
-            raise PermissionError("Audit events are append-only")
+            raise PermissionDenied("Audit events are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only")
+        raise PermissionDenied("Audit events are append-only")
 
 
 class InvitationStatus(models.TextChoices):

@@ -3,7 +3,8 @@
 Callers pass what they know (the seconds of video asked for, the person's usage,
 which only generation can count); access adds what it knows (revocation, the site
 pause, quotas, the submission rate). Every refusal carries a stable `code` for
-the API and a `reason` written for the person refused.
+the API (an ErrorCode, which also gives its HTTP status) and a `reason` written
+for the person refused.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from access.errors import ErrorCode
 from access.metrics import QUOTA_REFUSALS
 from access.models import Quota
 from access.roles import is_staff_member
 from access.selectors import site_state
 
 PAUSE_RETRY_AFTER = 60
+QUOTA_RESETS = "resets at midnight UTC"  # said by the refusal and by the create page
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*([smhd])\s*$")
 
@@ -33,8 +36,13 @@ _RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*([smhd])\s*$")
 class Decision:
     allowed: bool
     reason: str = ""
-    code: str = ""
+    code: ErrorCode | None = None  # set on every refusal
     retry_after: int | None = None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status that answers this decision (README, "JSON API v1")."""
+        return self.code.status if self.code else 200
 
 
 @dataclass(frozen=True)
@@ -93,13 +101,13 @@ def generation_blocker(user: AbstractBaseUser, *, usage: Usage) -> Decision | No
 
 def _standing_refusal(user: AbstractBaseUser | AnonymousUser) -> Decision | None:
     if not user.is_authenticated:
-        return Decision(False, "Sign in to create videos.", "not_authenticated")
+        return Decision(False, "Sign in to create videos.", ErrorCode.NOT_AUTHENTICATED)
     if not user.is_active:
-        return Decision(False, "Your access to this studio has been revoked.", "revoked")
+        return Decision(False, "Your access to this studio has been revoked.", ErrorCode.REVOKED)
     state = site_state()
     if state.paused and not is_staff_member(user):  # type: ignore[arg-type]
         reason = f"The studio is paused: {state.reason} Please try again later."
-        return Decision(False, reason, "paused", PAUSE_RETRY_AFTER)
+        return Decision(False, reason, ErrorCode.PAUSED, PAUSE_RETRY_AFTER)
     return None
 
 
@@ -116,18 +124,26 @@ def limits_for(user: AbstractBaseUser) -> Limits:
 
 def quota_remaining(user: AbstractBaseUser, *, seconds_today: float) -> float:
     """Seconds of video this person may still submit today (UTC), never negative."""
-    return max(0.0, limits_for(user).daily_seconds - seconds_today)
+    return _seconds_left(limits_for(user), seconds_today)
+
+
+def _seconds_left(limits: Limits, seconds_today: float) -> float:
+    return max(0.0, limits.daily_seconds - seconds_today)
+
+
+def quota_day_start(now: datetime | None = None) -> datetime:
+    """This midnight UTC: what was submitted since counts against the daily budget."""
+    now = now or datetime.now(UTC)
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def quota_resets_at(now: datetime | None = None) -> datetime:
     """The next midnight UTC, when every daily budget starts again."""
-    now = now or datetime.now(UTC)
-    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today + timedelta(days=1)
+    return quota_day_start(now) + timedelta(days=1)
 
 
 def _quota_refusal(limits: Limits, usage: Usage, requested: float) -> Decision | None:
-    left = max(0.0, limits.daily_seconds - usage.seconds_today)
+    left = _seconds_left(limits, usage.seconds_today)
     if requested <= left and left > 0:
         return None
     now = datetime.now(UTC)
@@ -135,10 +151,9 @@ def _quota_refusal(limits: Limits, usage: Usage, requested: float) -> Decision |
     wait = max(1, int((resets - now).total_seconds()))
     reason = (
         f"This would use {requested:g} s of video, but you have {left:g} s left of your "
-        f"{limits.daily_seconds:g} s daily budget. It resets at midnight UTC "
-        f"(in {_duration(wait)})."
+        f"{limits.daily_seconds:g} s daily budget. It {QUOTA_RESETS} (in {_duration(wait)})."
     )
-    return Decision(False, reason, "quota", wait)
+    return Decision(False, reason, ErrorCode.QUOTA, wait)
 
 
 def _concurrency_refusal(limits: Limits, usage: Usage, requested_jobs: int) -> Decision | None:
@@ -148,7 +163,7 @@ def _concurrency_refusal(limits: Limits, usage: Usage, requested_jobs: int) -> D
         f"You can have {limits.max_concurrent} unfinished job(s) at once and already have "
         f"{usage.active_jobs}. Wait for one to finish, or cancel one."
     )
-    return Decision(False, reason, "concurrency")
+    return Decision(False, reason, ErrorCode.CONCURRENCY)
 
 
 def submit_rate() -> tuple[int, int]:
@@ -180,7 +195,7 @@ def _rate_refusal(user: AbstractBaseUser) -> Decision | None:
     reason = (
         f"You can submit {limit} time(s) per {_duration(window)}. Try again in {_duration(wait)}."
     )
-    return Decision(False, reason, "rate_limited", wait)
+    return Decision(False, reason, ErrorCode.RATE_LIMITED, wait)
 
 
 def _duration(seconds: int) -> str:

@@ -14,6 +14,7 @@ import hashlib
 import json
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import QuerySet
 
@@ -35,7 +36,9 @@ def _row_line(row: dict[str, object]) -> str:
 def audit_prune(*, before: datetime, days: int) -> int:
     """Delete audit events older than `before`, recording the deletion first."""
     if days < MINIMUM_DAYS:
-        raise ValueError(f"Audit events are kept at least {MINIMUM_DAYS} days; got {days}")
+        raise ValidationError(
+            f"Audit events are kept at least {MINIMUM_DAYS} days; got {days}", code="days"
+        )
     with transaction.atomic():
         rows = audit_events_expired(before=before).order_by("pk")
         fields = ("id", "created_at", "action", "actor_label", "target", "ip", "details")

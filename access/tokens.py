@@ -17,20 +17,20 @@ import string
 from django.conf import settings
 from django.http import HttpRequest
 
+from access.errors import ErrorCode, Refused
+
 TOKEN_BRAND = "sora"  # noqa: S105 (a visible label, not a secret)
 PREFIX_CHARS = string.ascii_lowercase + string.digits
 PREFIX_LENGTH = 8
 _RAW_PATTERN = re.compile(r"^(sora_[a-z0-9]{8})_([A-Za-z0-9_-]{32,128})$")
 
 
-class TokenError(Exception):
-    """Why a token was refused: a stable `code`, a message for the caller, an HTTP status."""
+class TokenError(Refused):
+    """Why a token was refused: a stable `code` (which gives the HTTP status) and a
+    message for the caller."""
 
-    def __init__(self, code: str, message: str, status: int) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(code, message)
 
 
 def token_new() -> tuple[str, str]:

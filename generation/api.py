@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -24,21 +24,34 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from access.audit import client_ip
+from access.errors import ErrorCode, refusal_parts
 from access.services import token_authenticate
 from access.tokens import TokenError, bearer_token
 from generation import selectors
 from generation.forms import GenerationForm
 from generation.models import Video
+from generation.openapi import openapi_document
 from generation.progress import job_snapshot
-from generation.services import SubmissionRefused, job_submit
-from generation.views import refusal_status, signed_in
+from generation.services import job_submit
+from generation.views import signed_in
 
 ApiView = Callable[..., JsonResponse]
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def api_error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+def api_error(code: ErrorCode, message: str, **extra: Any) -> JsonResponse:
+    """The one shape of an API error; the code decides the status (access/errors.py)."""
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=code.status)
+
+
+def api_refusal(refusal: PermissionDenied | ValidationError) -> JsonResponse:
+    """The one place a service's refusal becomes an API answer (access/errors.py):
+    its code and status, its message, and Retry-After when waiting helps."""
+    code, message, retry_after = refusal_parts(refusal)
+    response = api_error(code, message)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _no_view(request: HttpRequest) -> HttpResponse:
@@ -59,23 +72,23 @@ def _authenticate(request: HttpRequest, scope: str) -> JsonResponse | None:
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except TokenError as refused:
-            return api_error(refused.status, refused.code, refused.message)
+            return api_refusal(refused)
         request.user = token.user
         return None
     if not request.user.is_authenticated:
-        return api_error(401, "not_authenticated", "Sign in, or send a personal API token.")
+        return api_error(ErrorCode.NOT_AUTHENTICATED, "Sign in, or send a personal API token.")
     if request.method not in SAFE_METHODS:
         rejected = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
         if rejected is not None:
             return api_error(
-                403, "csrf_failed", "Missing or wrong CSRF token for a session request."
+                ErrorCode.CSRF_FAILED, "Missing or wrong CSRF token for a session request."
             )
     return None
 
 
 def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
-    """Token holders or signed-in people, answered in JSON (401, 403, 404, 405)
-    instead of a login redirect.
+    """Token holders or signed-in people, answered in JSON (401, 403, 404, 405, and
+    any refusal a service raises) instead of a login redirect.
 
     login_not_required and csrf_exempt only stop the middlewares' HTML answers:
     `_authenticate` refuses anonymous callers and checks CSRF for sessions itself.
@@ -91,13 +104,15 @@ def api_view(*methods: str, scope: str) -> Callable[[ApiView], ApiView]:
             if refused is not None:
                 return refused
             if request.method not in methods:
-                response = api_error(405, "method_not_allowed", f"Use {', '.join(methods)}.")
+                response = api_error(ErrorCode.METHOD_NOT_ALLOWED, f"Use {', '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
                 return view(request, *args, **kwargs)
             except Http404:
-                return api_error(404, "not_found", "No such object, or not yours.")
+                return api_error(ErrorCode.NOT_FOUND, "No such object, or not yours.")
+            except (PermissionDenied, ValidationError) as refusal:
+                return api_refusal(refusal)
 
         return wrapper
 
@@ -114,16 +129,9 @@ def jobs(request: HttpRequest) -> JsonResponse:
     form = GenerationForm({k: v for k, v in body.items() if v is not None})
     if not form.is_valid():
         fields = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
-        return api_error(400, "invalid", "Some fields are invalid.", fields=fields)
+        return api_error(ErrorCode.INVALID, "Some fields are invalid.", fields=fields)
     submission = form.to_submission()
-    try:
-        created = job_submit(owner=signed_in(request), submission=submission)
-    except SubmissionRefused as refused:
-        decision = refused.decision
-        response = api_error(refusal_status(decision), decision.code or "refused", decision.reason)
-        if decision.retry_after is not None:
-            response["Retry-After"] = str(decision.retry_after)
-        return response
+    created = job_submit(owner=signed_in(request), submission=submission)  # refusals: api_view
     return JsonResponse(
         {
             "jobs": [job_snapshot(job) for job in created],
@@ -139,13 +147,13 @@ def _json_object(request: HttpRequest) -> dict[str, Any] | JsonResponse:
         raw = request.body
     except RequestDataTooBig:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return api_error(413, "too_large", f"The body must be at most {limit} bytes.")
+        return api_error(ErrorCode.TOO_LARGE, f"The body must be at most {limit} bytes.")
     try:
         body = json.loads(raw or b"{}")
     except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nested too deep
-        return api_error(400, "malformed", "The body must be a JSON object.")
+        return api_error(ErrorCode.MALFORMED, "The body must be a JSON object.")
     if not isinstance(body, dict):
-        return api_error(400, "malformed", "The body must be a JSON object.")
+        return api_error(ErrorCode.MALFORMED, "The body must be a JSON object.")
     return body
 
 
@@ -204,6 +212,4 @@ def video_json(video: Video) -> dict[str, Any]:
 @api_view("GET", scope="read")
 def openapi(request: HttpRequest) -> JsonResponse:
     """Token holders (scope read) and signed-in people: this API's OpenAPI document."""
-    from generation.openapi import openapi_document
-
     return JsonResponse(openapi_document())

@@ -26,6 +26,11 @@ from django.conf import settings
 
 from generation.params import (
     BUILTIN_MODEL,
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_OFFLOAD,
+    DTYPES,
+    OFFLOADS,
     SIMULATED_PREFIX,
     GenerationParams,
     ModelCaps,
@@ -42,8 +47,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOAD_RETRY_SECONDS = 30.0  # a failed load is not retried sooner, so jobs fail fast meanwhile
-DTYPES = ("auto", "float32", "float16", "bfloat16")
-OFFLOADS = ("none", "model", "sequential")
 
 
 class ModelLoadError(Exception):
@@ -61,9 +64,9 @@ class JobInterrupted(Exception):
 @dataclass(frozen=True)
 class ModelConfig:
     name: str = BUILTIN_MODEL  # "builtin", a Hub id, or a local folder
-    dtype: str = "auto"
-    device: str = "auto"
-    offload: str = "none"
+    dtype: str = DEFAULT_DTYPE
+    device: str = DEFAULT_DEVICE
+    offload: str = DEFAULT_OFFLOAD
 
     @classmethod
     def from_settings(cls) -> ModelConfig:
@@ -79,6 +82,8 @@ class ModelConfig:
     @classmethod
     def from_catalogue(cls, entry_name: str) -> ModelConfig:
         """The staff's catalogue entry this worker serves (WORKER_MODEL / --model)."""
+        # Not at the top: bench/wan_1_3b.py imports this module without setting up
+        # Django, and a models module needs the app registry.
         from generation.models import ModelEntry
 
         entry = ModelEntry.objects.filter(name=entry_name).first()
@@ -512,21 +517,6 @@ def model_cache_clear() -> None:
     global _cache
     with _cache_lock:
         _cache = _CacheState()
-
-
-def model_status() -> dict[str, Any]:
-    """What this process knows about its model, without loading anything."""
-    key = (ModelConfig.from_settings(), os.getpid())
-    model = _cache.model if _cache.key == key else None
-    return {
-        "name": key[0].name,
-        "loaded": model is not None,
-        "device": model.device if model else None,
-        "dtype": model.dtype if model else None,
-        "offload": model.offload if model else None,
-        "load_seconds": round(model.load_seconds, 3) if model else None,
-        "error": _cache.error if _cache.error_key == key else None,
-    }
 
 
 # ---------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 H.264 in yuv420p with the moov atom first ("faststart") is what every browser
 plays and can start before the whole file has arrived.
+
+PyAV (about 0.1 s to load) is imported by the functions that encode or probe, so the
+web processes that import this module for its types do not load it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 CRF = "18"  # visually near-lossless; the clips are short, so size hardly matters
 PRESET = "medium"
@@ -74,8 +78,6 @@ def encode_mp4(*, frames: np.ndarray, fps: int, path: Path) -> None:
 
 def make_poster(*, frames: np.ndarray) -> bytes:
     """A JPEG of the middle frame: the first is often still noise-like or a fade."""
-    from PIL import Image
-
     _check_frames(frames)
     image = Image.fromarray(frames[len(frames) // 2], mode="RGB")
     buffer = io.BytesIO()

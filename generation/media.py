@@ -13,6 +13,7 @@ from typing import IO, Any
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from storages.utils import clean_name
 
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CACHE_CONTROL = "private, no-store"
@@ -84,8 +85,6 @@ class _ObjectSlice:
     the web node never downloads the whole video to serve a seek."""
 
     def __init__(self, storage: Any, name: str, start: int, length: int) -> None:
-        from storages.utils import clean_name
-
         key = storage._normalize_name(clean_name(name))
         last = start + length - 1
         self.body = storage.bucket.Object(key).get(Range=f"bytes={start}-{last}")["Body"]

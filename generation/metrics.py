@@ -8,6 +8,12 @@ multiprocess files when PROMETHEUS_MULTIPROC_DIR is set.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+
+from django.conf import settings
+from django.core.cache import cache
 from prometheus_client import Gauge, Histogram
 
 DURATION_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
@@ -34,13 +40,6 @@ def worker_model_announce(**kwargs: object) -> None:
     django-q2's cluster heartbeat (its Stat) names the worker pids but not the
     model; this key joins the two on the scrape side (sora_site/metrics.py).
     """
-    import contextlib
-    import os
-    import socket
-
-    from django.conf import settings
-    from django.core.cache import cache
-
     key = WORKER_MODEL_KEY.format(host=socket.gethostname(), pid=os.getpid())
     # Redis down: the worker still works, and its model shows as "unknown".
     with contextlib.suppress(Exception):
@@ -49,8 +48,6 @@ def worker_model_announce(**kwargs: object) -> None:
 
 def worker_models(workers: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """The model each (host, pid) announced; keys seen alive get their TTL renewed."""
-    from django.core.cache import cache
-
     keys = {WORKER_MODEL_KEY.format(host=host, pid=pid): (host, pid) for host, pid in workers}
     found = cache.get_many(list(keys))
     for key in found:

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from generation.params import GenerationParams
+from access.roles import Role
+from generation.params import DEFAULT_DTYPE, DEFAULT_OFFLOAD, DTYPES, OFFLOADS, GenerationParams
 
 
 class JobStatus(models.TextChoices):
@@ -31,6 +32,12 @@ ACTIVE_STATUSES = frozenset(
     {JobStatus.SCREENING, JobStatus.HELD, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED}
 )
 CANCELLABLE_STATUSES = ACTIVE_STATUSES
+
+# How other apps name a job or a video: moderation stores (subject_type, subject_id)
+# and the audit log a target, and neither may import generation. Kept here, at the
+# bottom of generation's own imports, so services, receivers and retention all share it.
+JOB_SUBJECT = "generation.job"
+VIDEO_SUBJECT = "generation.video"
 
 
 class Job(models.Model):
@@ -202,13 +209,13 @@ class ModelEntry(models.Model):
     display_name = models.CharField(max_length=100)
     dtype = models.CharField(
         max_length=16,
-        default="auto",
-        choices=[(d, d) for d in ("auto", "float32", "float16", "bfloat16")],
+        default=DEFAULT_DTYPE,
+        choices=[(d, d) for d in DTYPES],
     )
     offload = models.CharField(
         max_length=16,
-        default="none",
-        choices=[(o, o) for o in ("none", "model", "sequential")],
+        default=DEFAULT_OFFLOAD,
+        choices=[(o, o) for o in OFFLOADS],
     )
     roles = models.JSONField(
         default=list,
@@ -225,8 +232,6 @@ class ModelEntry(models.Model):
         return f"{self.display_name} ({self.name})"
 
     def clean(self) -> None:
-        from access.roles import Role
-
         if not isinstance(self.roles, list) or set(self.roles) - set(Role.values):
             raise ValidationError(
                 {"roles": f"A list of roles from {', '.join(Role.values)}, or [] for everyone."}

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from access.errors import ErrorCode
 from generation.params import caps_for
 
 JSON = "application/json"
@@ -21,12 +22,17 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _error_response(description: str, retry_after: bool = False) -> dict[str, Any]:
+RETRY_STATUSES = (429, 503)  # these come with Retry-After
+
+
+def _error_response(status: int, note: str = "") -> dict[str, Any]:
+    """The codes that answer with `status` (access/errors.py), and what else to know."""
+    codes = ", ".join(ErrorCode.with_status(status))
     response: dict[str, Any] = {
-        "description": description,
+        "description": f"{codes} ({note})" if note else codes,
         "content": {JSON: {"schema": _ref("Error")}},
     }
-    if retry_after:
+    if status in RETRY_STATUSES:
         response["headers"] = {
             "Retry-After": {"schema": {"type": "string"}, "description": "seconds to wait"}
         }
@@ -34,11 +40,11 @@ def _error_response(description: str, retry_after: bool = False) -> dict[str, An
 
 
 COMMON_ERRORS = {
-    "401": _error_response("not_authenticated, invalid_token, token_revoked, token_expired"),
-    "403": _error_response("token_suspended, insufficient_scope, revoked, csrf_failed"),
-    "405": _error_response("method_not_allowed"),
-    "500": _error_response("server_error (with an id that is in the log)"),
-    "503": _error_response("paused or unavailable", retry_after=True),
+    "401": _error_response(401),
+    "403": _error_response(403),
+    "405": _error_response(405),
+    "500": _error_response(500, "with an id that is in the log"),
+    "503": _error_response(503),
 }
 
 
@@ -101,10 +107,13 @@ def _job_schema() -> dict[str, Any]:
             "phase": string,
             "show_bar": {"type": "boolean"},
             "queue_position": _nullable(integer),
+            "queue_text": string,
             "eta_seconds": _nullable(number),
+            "eta_text": string,
             "error": string,
             "moderation_category": string,
             "moderation_reason": string,
+            "moderation_text": string,
             "adjustments": {"type": "array", "items": string},
             "seed": integer,
             "detail_url": string,
@@ -154,13 +163,10 @@ def _paths() -> dict[str, Any]:
                         "description": "one job per variation",
                         "content": {JSON: {"schema": _ref("JobsCreated")}},
                     },
-                    "400": _error_response("invalid (with fields), malformed"),
-                    "413": _error_response("too_large"),
-                    "429": _error_response("quota, rate_limited", retry_after=True),
+                    "400": _error_response(400, "invalid comes with fields"),
+                    "413": _error_response(413),
+                    "429": _error_response(429),
                     **COMMON_ERRORS,
-                    "403": _error_response(
-                        "token_suspended, insufficient_scope, revoked, concurrency, csrf_failed"
-                    ),
                 },
             }
         },
@@ -173,7 +179,7 @@ def _paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": {"description": "the job", "content": {JSON: {"schema": _ref("Job")}}},
-                    "404": _error_response("not_found (no such job, or not yours)"),
+                    "404": _error_response(404, "no such job, or not yours"),
                     **COMMON_ERRORS,
                 },
             }
@@ -240,7 +246,7 @@ def openapi_document() -> dict[str, Any]:
                             "type": "object",
                             "required": ["code", "message"],
                             "properties": {
-                                "code": {"type": "string"},
+                                "code": {"type": "string", "enum": [c.value for c in ErrorCode]},
                                 "message": {"type": "string"},
                             },
                         }

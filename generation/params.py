@@ -10,6 +10,14 @@ import math
 from dataclasses import dataclass, replace
 
 BUILTIN_MODEL = "builtin"
+# How a model is loaded: the choices and defaults of GENERATION_DTYPE, _DEVICE and
+# _OFFLOAD (settings.py reads them from here, as do the backends and the catalogue;
+# this module is pure Python, so settings can import it).
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+OFFLOADS = ("none", "model", "sequential")
+DEFAULT_DTYPE = "auto"
+DEFAULT_DEVICE = "auto"
+DEFAULT_OFFLOAD = "none"
 DEFAULT_ASPECT = "16:9"
 MIN_FRAMES = 5  # fewer frames is not a video; Wan's smallest 4k+1 clip above 1 frame
 

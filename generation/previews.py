@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from PIL import Image
 
 from generation.models import Job
 
@@ -50,8 +51,6 @@ def latents_to_rgb(latents: Any) -> np.ndarray:
 
 
 def preview_jpeg(image: np.ndarray) -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="JPEG", quality=70)
     return buffer.getvalue()

@@ -2,12 +2,15 @@
 
 The same snapshot feeds the websocket, the JSON status endpoint and the API,
 so every client sees the same fields (documented in README, "Live progress").
+Every sentence a page shows about a job's state is written here, once: the
+templates render the snapshot's texts and static/js/live.js copies them in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import threading
 import time
@@ -22,8 +25,11 @@ from django.conf import settings
 from django.db.models import Avg, F
 from django.urls import reverse
 
-from generation.models import Job, JobStatus
+from generation.models import JOB_SUBJECT, VIDEO_SUBJECT, Job, JobStatus
+from generation.queue import queue_position_of
 from generation.timing import phase
+from moderation.models import Appeal
+from moderation.selectors import appeal_state
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +44,6 @@ def user_group(user_id: int) -> str:
 
 def queue_position(job: Job) -> int | None:
     """1 for the next job to start, in the fair queue's order; None unless queued."""
-    from generation.queue import queue_position_of
-
     if job.status != JobStatus.QUEUED or job.queued_at is None:
         return None
     return queue_position_of(job)
@@ -80,15 +84,49 @@ def running_eta_seconds(job: Job) -> float | None:
     return round(per_step * max(0, job.progress_total - job.progress_step), 1)
 
 
+def queue_text(position: int | None) -> str:
+    return f"#{position} in the queue" if position else ""
+
+
+def eta_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 90:
+        return f"about {max(1, _half_up(seconds))} s left"
+    return f"about {_half_up(seconds / 60)} min left"
+
+
+def _half_up(value: float) -> int:
+    return math.floor(value + 0.5)  # as pages always rounded it (round() goes to even)
+
+
+def moderation_text(job: Job) -> str:
+    """The notice under a held or rejected job."""
+    if job.status == JobStatus.HELD:
+        category = f": {job.moderation_category}" if job.moderation_category else ""
+        return f"Held for review{category}. A moderator will look at it soon."
+    if job.status == JobStatus.REJECTED:
+        return f"Rejected: {job.moderation_reason or 'this prompt is not allowed here'}"
+    return ""
+
+
+VIDEO_NOTICES = {
+    "held": "Held for review: a moderator will look at this video before anyone can see it.",
+    "removed": "A moderator removed this video.",
+}
+
+
 def video_payload(job: Job) -> dict[str, Any] | None:
     video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
     if video is None:
         return None
     playable = not video.held and not video.removed  # the media URLs would refuse
+    state = "held" if video.held else "removed" if video.removed else ""
     return {
         "id": video.pk,
         "held": video.held,
         "removed": video.removed,
+        "notice": VIDEO_NOTICES.get(state, ""),
         "url": reverse("video_media", args=[video.pk]) if playable else None,
         "poster_url": reverse("video_poster", args=[video.pk]) if playable else None,
         "detail_url": reverse("video_detail", args=[video.pk]),
@@ -120,17 +158,15 @@ def phase_text(job: Job, total: int) -> str:
 def refusal_subject(job: Job) -> tuple[str, int] | None:
     """What a refused job's owner would appeal: the prompt, or the removed video."""
     if job.status == JobStatus.REJECTED:
-        return "generation.job", job.pk
+        return JOB_SUBJECT, job.pk
     video = getattr(job, "video", None) if job.status == JobStatus.SUCCEEDED else None
     if video is not None and video.removed:
-        return "generation.video", video.pk
+        return VIDEO_SUBJECT, video.pk
     return None
 
 
 def appeal_payload(job: Job) -> dict[str, Any] | None:
     """The appeal box of a refused job (one query, and only for refused jobs)."""
-    from moderation.selectors import appeal_state
-
     subject = refusal_subject(job)
     if subject is None:
         return None
@@ -142,11 +178,22 @@ def appeal_payload(job: Job) -> dict[str, Any] | None:
         "status": state.status,
         "status_label": state.status_label,
         "reason": state.decision_reason,
+        "text": appeal_text(state.status, state.status_label, state.decision_reason),
     }
+
+
+def appeal_text(status: str, status_label: str, reason: str) -> str:
+    """The line about an appeal on its job's page, loaded or live."""
+    if not status:
+        return ""
+    if status == Appeal.Status.PENDING:
+        return "Your appeal is with a moderator."
+    return f"Appeal {status_label.lower()}: {reason}"
 
 
 def job_snapshot(job: Job) -> dict[str, Any]:
     position = queue_position(job)
+    eta = eta_seconds(job, position)
     total = job.progress_total or job.steps
     return {
         "id": job.pk,
@@ -159,10 +206,13 @@ def job_snapshot(job: Job) -> dict[str, Any]:
         "phase": phase_text(job, total),
         "show_bar": job.status in BAR_STATUSES,
         "queue_position": position,
-        "eta_seconds": eta_seconds(job, position),
+        "queue_text": queue_text(position),
+        "eta_seconds": eta,
+        "eta_text": eta_text(eta),
         "error": job.error,
         "moderation_category": job.moderation_category,
         "moderation_reason": job.moderation_reason,
+        "moderation_text": moderation_text(job),
         "adjustments": job.adjustments,
         "seed": job.seed,
         "video": video_payload(job),
@@ -222,14 +272,14 @@ def group_send(group: str, message: dict[str, Any]) -> None:
 
 def appeal_broadcast(*, job_id: int, owner_id: int, granted: bool, reason: str) -> None:
     """Tell the artist's open pages how a moderator decided their appeal."""
-    verdict = "Appeal granted" if granted else "Appeal turned down"
+    status = Appeal.Status.GRANTED if granted else Appeal.Status.DENIED
     group_send(
         user_group(owner_id),
         {
             "type": "appeal.decided",
             "job_id": job_id,
             "granted": granted,
-            "message": f"{verdict}: {reason}",
+            "message": appeal_text(status, status.label, reason),
         },
     )
 

@@ -130,6 +130,8 @@ def queue_position_of(job: Job) -> int | None:
 def job_claim_next(*, worker: str, model: str | None = None) -> int | None:
     """Claim the fairest queued job for `worker`; returns its id, or None if there is none
     (or the studio is paused: the claim's own UPDATE refuses then)."""
+    # Not at the top: generation.tasks imports this module there (job_run claims
+    # through it), and job_claim stays with the lease code it shares in tasks.
     from generation.tasks import job_claim
 
     with transaction.atomic():

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from access import signals as access_signals
-from generation.models import Job, JobStatus, Video
+from generation.models import JOB_SUBJECT, VIDEO_SUBJECT, Job, JobStatus, Video
 from generation.progress import (
     SITE_GROUP,
     appeal_broadcast,
@@ -16,18 +16,19 @@ from generation.progress import (
     job_broadcast,
     user_group,
 )
+from generation.services import (
+    job_queue,
+    jobs_cancel_for_owner,
+    jobs_park_running,
+    jobs_requeue_after_pause,
+)
 from generation.transitions import job_move
 from moderation import signals
-
-JOB_SUBJECT = "generation.job"
-VIDEO_SUBJECT = "generation.video"
 
 
 @receiver(signals.subject_approved)
 def queue_approved_job(sender: Any, subject_type: str, subject_id: int, **kwargs: Any) -> None:
     if subject_type == JOB_SUBJECT:
-        from generation.services import job_queue
-
         job_queue(job_id=subject_id, allowed_from={JobStatus.HELD})
     elif subject_type == VIDEO_SUBJECT:  # the frame screening held it; a person cleared it
         Video.objects.filter(pk=subject_id, held=True).update(held=False)
@@ -91,8 +92,6 @@ def act_on_appeal(
     if subject_type == JOB_SUBJECT:
         job_id = subject_id
         if granted:
-            from generation.services import job_queue
-
             job_queue(
                 job_id=job_id,
                 allowed_from={JobStatus.REJECTED},
@@ -125,8 +124,6 @@ REVOKED_MESSAGE = "Your access to this studio was revoked."
 def stop_revoked_persons_work(sender: Any, user: Any, reason: str = "", **kwargs: Any) -> None:
     """Cancel every unfinished job (a running one stops at its next step) and close
     the person's open pages."""
-    from generation.services import jobs_cancel_for_owner
-
     jobs_cancel_for_owner(owner_id=user.pk, message=f"Cancelled: {REVOKED_MESSAGE.lower()}")
     group_send(user_group(user.pk), {"type": "access.revoked", "message": REVOKED_MESSAGE})
 
@@ -134,16 +131,12 @@ def stop_revoked_persons_work(sender: Any, user: Any, reason: str = "", **kwargs
 @receiver(access_signals.site_paused)
 def park_running_jobs(sender: Any, state: Any, **kwargs: Any) -> None:
     """Running jobs come off the GPU into `paused`; queued jobs simply wait."""
-    from generation.services import jobs_park_running
-
     jobs_park_running()
     group_send(SITE_GROUP, {"type": "site.update", "site": site_payload(state)})
 
 
 @receiver(access_signals.site_resumed)
 def requeue_after_pause(sender: Any, state: Any, **kwargs: Any) -> None:
-    from generation.services import jobs_requeue_after_pause
-
     jobs_requeue_after_pause()
     group_send(SITE_GROUP, {"type": "site.update", "site": site_payload(state)})
 

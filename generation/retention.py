@@ -14,12 +14,10 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 
 from access.audit import audit_record
-from generation.models import Job, JobStatus, Video
+from generation.models import JOB_SUBJECT, VIDEO_SUBJECT, Job, JobStatus, Video
 from generation.previews import preview_name
 from moderation.selectors import subjects_under_review
 
-JOB_SUBJECT = "generation.job"
-VIDEO_SUBJECT = "generation.video"
 # File fields of a Video with their own retention setting (besides the video itself).
 # Step previews belong to the job, not the video: see previews_expired.
 FILE_RETENTION = {"poster": "RETENTION_POSTER_DAYS"}

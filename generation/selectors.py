@@ -11,7 +11,9 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
+from access.roles import role_of
 from generation.models import ACTIVE_STATUSES, Job, JobStatus, ModelEntry, Video
+from generation.workers import live_worker_counts
 
 AnyUser = AbstractUser | AnonymousUser
 MODERATOR_PERM = "generation.view_video"
@@ -140,9 +142,6 @@ def community_videos(*, search: str = "", sort: str = "newest") -> QuerySet[Vide
 def models_usable_by(user: AnyUser) -> list[ModelEntry]:
     """Catalogue models this person may choose now: enabled, allowed to their role, and
     served by a live worker. Empty with no catalogue (the single-model default)."""
-    from access.roles import role_of
-    from generation.workers import live_worker_counts
-
     served = live_worker_counts()
     role = role_of(user)  # type: ignore[arg-type]
     entries = ModelEntry.objects.filter(enabled=True, name__in=list(served))

@@ -10,25 +10,36 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from access.audit import audit_record
-from access.policy import Decision, Usage, generation_decision
-from generation.models import ACTIVE_STATUSES, CANCELLABLE_STATUSES, Job, JobStatus, Video
+from access.errors import ErrorCode, Refused
+from access.policy import Decision, Usage, generation_decision, quota_day_start
+from generation.models import (
+    ACTIVE_STATUSES,
+    CANCELLABLE_STATUSES,
+    JOB_SUBJECT,
+    Job,
+    JobStatus,
+    ModelEntry,
+    Video,
+)
 from generation.params import GenerationParams, caps_for, fit_params
 from generation.previews import preview_name
-from generation.receivers import JOB_SUBJECT
+from generation.retention import storage_cap_bytes, storage_used
 from generation.transitions import job_move
+from moderation.models import Verdict
 from moderation.services import screen_text, screenings_cancel
 
 log = logging.getLogger(__name__)
@@ -36,9 +47,13 @@ MAX_SEED = 2**31 - 1
 NOT_COUNTED = (JobStatus.REJECTED, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(Refused):
+    """access (or the storage cap) said no: the decision says why, with its code."""
+
     def __init__(self, decision: Decision) -> None:
-        super().__init__(decision.reason)
+        super().__init__(
+            decision.code or ErrorCode.FORBIDDEN, decision.reason, decision.retry_after
+        )
         self.decision = decision
 
 
@@ -87,8 +102,6 @@ def job_submit(*, owner: User, submission: Submission) -> list[Job]:
 
 def _storage_refusal(owner: User) -> Decision | None:
     """STORAGE_CAP_MB: a person whose videos fill their share makes no new ones."""
-    from generation.retention import storage_cap_bytes, storage_used
-
     cap = storage_cap_bytes()
     if not cap or storage_used(owner_id=owner.pk) < cap:
         return None
@@ -96,15 +109,16 @@ def _storage_refusal(owner: User) -> Decision | None:
         f"Your videos use all of your {filesizeformat(cap)} of storage. Ask staff to remove "
         "old videos to make room."
     )
-    return Decision(False, reason, "storage_full")
+    return Decision(False, reason, ErrorCode.STORAGE_FULL)
 
 
 def usage_for(owner: User) -> Usage:
     """What counts against a person's quota: unfinished jobs, and seconds of video
     asked for since midnight UTC by jobs that were not refused, failed or cancelled."""
-    midnight = timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     mine = Job.objects.filter(owner=owner)
-    counted = mine.filter(created_at__gte=midnight).exclude(status__in=NOT_COUNTED)
+    counted = mine.filter(created_at__gte=quota_day_start(timezone.now())).exclude(
+        status__in=NOT_COUNTED
+    )
     seconds = sum(frames / fps for frames, fps in counted.values_list("num_frames", "fps"))
     return Usage(active_jobs=mine.filter(status__in=ACTIVE_STATUSES).count(), seconds_today=seconds)
 
@@ -142,10 +156,10 @@ def job_screen(*, job: Job) -> str:
         "moderation_category": screening.public_category,
         "moderation_reason": screening.public_reason,
     }
-    if screening.verdict == "block":
+    if screening.verdict == Verdict.BLOCK:
         job_move(job_id=job.pk, to=JobStatus.REJECTED, allowed_from={JobStatus.SCREENING}, **public)
         return JobStatus.REJECTED
-    if screening.verdict == "flag":
+    if screening.verdict == Verdict.FLAG:
         job_move(job_id=job.pk, to=JobStatus.HELD, allowed_from={JobStatus.SCREENING}, **public)
         return JobStatus.HELD
     job_queue(job_id=job.pk, allowed_from={JobStatus.SCREENING})
@@ -174,8 +188,6 @@ def job_enqueue(*, job_id: int) -> bool:
     If the broker is unreachable the job stays `queued` with no enqueue stamp, and the
     periodic sweep (tasks.jobs_redeliver) hands it to the workers once Redis is back.
     """
-    from django_q.tasks import async_task
-
     # Stamp first: a fast worker may start the job before async_task returns.
     Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
     try:
@@ -195,8 +207,6 @@ def job_enqueue(*, job_id: int) -> bool:
 def task_queue_for(*, job_id: int) -> str | None:
     """The task list of the workers serving this job's model: a catalogue model has its
     own (`<Q_CLUSTER_NAME>.<model>`); anything else goes to the default cluster."""
-    from generation.models import ModelEntry
-
     model = Job.objects.filter(pk=job_id).values_list("model_name", flat=True).first()
     if model and ModelEntry.objects.filter(name=model).exists():
         return f"{settings.Q_CLUSTER['name']}.{model}"
@@ -206,7 +216,7 @@ def task_queue_for(*, job_id: int) -> str | None:
 def job_cancel(*, job: Job, by: User) -> bool:
     """Cancel a job that has not finished. A running one stops at its next step."""
     if job.owner_id != by.pk:
-        raise PermissionError("Only the owner can cancel a job")
+        raise PermissionDenied("Only the owner can cancel a job")
     moved = job_move(
         job_id=job.pk,
         to=JobStatus.CANCELLED,
@@ -220,7 +230,7 @@ def job_cancel(*, job: Job, by: User) -> bool:
 
 def video_share_set(*, video: Video, by: User, shared: bool) -> None:
     if video.owner_id != by.pk:
-        raise PermissionError("Only the owner can share or unshare a video")
+        raise PermissionDenied("Only the owner can share or unshare a video")
     Video.objects.filter(pk=video.pk).update(
         shared=shared, shared_at=timezone.now() if shared else None
     )
@@ -305,7 +315,7 @@ def job_remix_record(*, jobs: list[Job], video: Video) -> None:
         job.remix_of = video
 
 
-class DeleteRefused(Exception):
+class DeleteRefused(ValidationError):
     """The job cannot be deleted now; the message says what to do instead."""
 
 
@@ -317,9 +327,11 @@ def job_delete(*, job: Job, by: User, request: HttpRequest | None = None) -> boo
 
     False if it was already deleted."""
     if job.owner_id != by.pk:
-        raise PermissionError("Only the owner can delete a job")
+        raise PermissionDenied("Only the owner can delete a job")
     if job.is_active:
-        raise DeleteRefused("This job has not finished: cancel it first, then delete it.")
+        raise DeleteRefused(
+            "This job has not finished: cancel it first, then delete it.", code="active"
+        )
     video = Video.objects.filter(job_id=job.pk).first()
     names = [n for n in (video.file.name, video.poster.name) if n] if video else []
     if job.preview_step:

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 from django.urls import reverse
 
-from generation.models import Job, Video
-from generation.receivers import JOB_SUBJECT, VIDEO_SUBJECT
+from generation.models import JOB_SUBJECT, VIDEO_SUBJECT, Job, Video
 from moderation.subjects import SubjectMedia, subject_type_register
 
 

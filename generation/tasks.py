@@ -2,7 +2,8 @@
 
 Runs inside django-q2 worker processes (`manage.py qcluster`). Nothing here may
 touch CUDA at import time: the cluster parent imports this module before it forks
-its workers, so torch and the pipeline are imported inside `job_run` only.
+its workers. generation.backends imports torch inside its functions only, which a
+worker calls after the fork, so importing it here at the top is safe.
 """
 
 from __future__ import annotations
@@ -24,20 +25,35 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.conf import Conf
 
+from access.errors import ErrorCode
+from access.policy import generation_decision
 from access.selectors import site_paused_condition, site_state
+from generation.backends import (
+    JobInterrupted,
+    LoadedModel,
+    ModelLoadError,
+    get_model,
+    run_pipeline,
+)
+from generation.encoding import encode_mp4, make_poster
 from generation.health import model_state_record
 from generation.metrics import ENCODE_SECONDS
-from generation.models import Job, JobStatus, Video
+from generation.models import VIDEO_SUBJECT, Job, JobStatus, Video
+from generation.previews import PreviewWriter
 from generation.progress import job_broadcast
+from generation.provenance.marks import frames_mark, media_sign
+from generation.queue import job_claim_next
+from generation.services import job_enqueue, job_queue
 from generation.timing import phase, phase_switch, phases_recorded, phases_so_far
 from generation.transitions import job_move
 from generation.workers import worker_announce, worker_name, workers_forget_stale
+from moderation.services import frames_screen
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from generation.backends import LoadedModel
 
 log = logging.getLogger(__name__)
 BROADCAST_INTERVAL = 0.1  # seconds between live step updates; first and last always sent
@@ -105,8 +121,6 @@ class StepReporter:
         self.step = 0
 
     def __call__(self, step: int, total: int) -> None:
-        from generation.backends import JobInterrupted
-
         self.step = step
         if not lease_renew(job_id=self.job_id, worker=self.worker, step=step, total=total):
             raise JobInterrupted("the job was cancelled, paused or taken over")
@@ -166,8 +180,6 @@ def job_run(job_id: int) -> str:
     The task only wakes this worker: it claims the fairest queued job of its model
     (generation/queue.py), which may be another than `job_id`; that job's own task
     will then find this one, or nothing."""
-    from generation.queue import job_claim_next
-
     worker = worker_id()
     if site_state().paused:
         # Nothing starts while the studio is paused; resume hands every queued job
@@ -201,11 +213,6 @@ def _wake_for_leftovers() -> None:
     """Queued jobs but an empty task list means tasks were lost (a host died holding
     prefetched tasks): hand one on at once instead of waiting for the sweep. An
     extra task is harmless; it finds nothing to claim."""
-    from django_q.brokers import get_broker
-    from django_q.conf import Conf
-
-    from generation.services import job_enqueue
-
     if Conf.SYNC:  # inline tasks (tests): there is no queue that could have lost one
         return
     try:
@@ -220,12 +227,9 @@ def _wake_for_leftovers() -> None:
 
 
 def _job_execute(job: Job, worker: str) -> str:
-    from access.policy import generation_decision
-    from generation.backends import JobInterrupted, ModelLoadError, get_model
-
     with phase("checks"):
         decision = generation_decision(job.owner)
-    if decision.code == "paused":  # paused between our claim and now
+    if decision.code is ErrorCode.PAUSED:  # paused between our claim and now
         job_move(
             job_id=job.pk,
             to=JobStatus.PAUSED,
@@ -276,9 +280,6 @@ def _model_ok_record(model: LoadedModel) -> None:
 
 
 def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndarray:
-    from generation.backends import run_pipeline
-    from generation.previews import PreviewWriter
-
     previews = PreviewWriter(job.pk, job=reporter.job)
     with phase("denoise"):  # the last step callback switches this to "decode"
         return run_pipeline(model=model, params=job.params(), on_step=reporter, on_latents=previews)
@@ -287,10 +288,6 @@ def _frames_for(job: Job, model: LoadedModel, reporter: StepReporter) -> np.ndar
 def _video_store(
     job: Job, worker: str, frames: np.ndarray, model_name: str, gpu_seconds: float
 ) -> str:
-    from generation.encoding import encode_mp4, make_poster
-    from generation.provenance.marks import frames_mark, media_sign
-    from moderation.services import frames_screen
-
     with phase("provenance"):
         frames = frames_mark(job=job, frames=frames)  # the invisible watermark names the job
     with tempfile.TemporaryDirectory(prefix="studio-encode-") as tmp:
@@ -336,7 +333,7 @@ def _video_store(
                 frames=frames,
                 prompt=job.prompt,
                 submitter=job.owner,
-                subject_type="generation.video",
+                subject_type=VIDEO_SUBJECT,
                 subject_id=video.pk,
             )
     if not moved:  # cancelled meanwhile: keep nothing
@@ -375,8 +372,6 @@ def jobs_sweep() -> dict[str, int]:
     its task; the lease on the Job is what notices. Attempts live on the Job, so
     a job that kills its worker every time cannot loop forever.
     """
-    from generation.services import job_queue
-
     counts = {"requeued": 0, "failed": 0}
     now = timezone.now()
     expired = Job.objects.filter(status=JobStatus.RUNNING, lease_expires_at__lt=now)
@@ -415,10 +410,6 @@ def jobs_redeliver(*, queue_lost: bool = False) -> int:
     `sweep` command) hands over every queued job at once. A job enqueued twice is
     harmless: the second claim finds it no longer queued.
     """
-    from django_q.brokers import get_broker
-
-    from generation.services import job_enqueue
-
     try:
         if get_broker().queue_size() and not queue_lost:
             return 0

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from generation.models import Job, JobStatus
+from generation.progress import job_broadcast
 from generation.timing import phase
 
 S = JobStatus
@@ -79,7 +80,5 @@ def job_move(
     with phase("database writes"):
         moved = matching.update(**updates) == 1
     if moved:
-        from generation.progress import job_broadcast
-
         transaction.on_commit(lambda: job_broadcast(job_id=job_id))
     return moved

@@ -30,15 +30,16 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from access.policy import Decision, generation_blocker, limits_for, quota_remaining
+from access.policy import QUOTA_RESETS, generation_blocker, limits_for, quota_remaining
 from access.roles import is_staff_member
 from generation import selectors
 from generation.forms import GenerationForm, remix_initial
 from generation.media import ranged_file_response
-from generation.models import JobStatus, Video
+from generation.models import VIDEO_SUBJECT, JobStatus, Video
 from generation.params import MIN_FRAMES, caps_for
 from generation.previews import preview_name
 from generation.progress import job_snapshot, refusal_subject
+from generation.retention import storage_cap_bytes, storage_used
 from generation.services import (
     DeleteRefused,
     SubmissionRefused,
@@ -51,17 +52,6 @@ from generation.services import (
 )
 from moderation.selectors import refusal_for_subject
 from moderation.services import AppealRefused, appeal_create, report_create
-
-PAUSED_CODES = frozenset({"paused", "site_paused"})
-
-
-def refusal_status(decision: Decision) -> int:
-    """503 while the site is paused, 429 for quotas (come back later), else 403."""
-    if decision.code in PAUSED_CODES:
-        return 503
-    if decision.retry_after is not None or "quota" in decision.code or "rate" in decision.code:
-        return 429
-    return 403
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -83,6 +73,7 @@ def budget_for(user: User) -> dict[str, Any]:
     return {
         "remaining": round(quota_remaining(user, seconds_today=usage.seconds_today), 1),
         "daily": limits_for(user).daily_seconds,
+        "resets": QUOTA_RESETS,
         "active_jobs": usage.active_jobs,
         "blocked": blocker.reason if blocker else "",
         "blocked_code": blocker.code if blocker else "",
@@ -123,7 +114,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             jobs = job_submit(owner=signed_in(request), submission=submission)
         except SubmissionRefused as refused:
             form.add_error(None, refused.decision.reason)
-            status = refusal_status(refused.decision)
+            status = refused.decision.status
             retry_after = refused.decision.retry_after
         else:
             if remix_of is not None:
@@ -220,7 +211,7 @@ def job_appeal(request: HttpRequest, pk: int) -> HttpResponse:
             message=request.POST.get("message", ""),
         )
     except AppealRefused as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     else:
         messages.success(request, "Appeal sent: a moderator will decide, and you will see it here.")
     return redirect("job_detail", pk=job.pk)
@@ -235,8 +226,6 @@ RESUBMIT_STATUSES = frozenset(
 def my_videos(request: HttpRequest) -> HttpResponse:
     """Signed-in people: their own jobs (running, finished, refused), newest first;
     ?status= narrows them (see selectors.JOB_FILTERS)."""
-    from generation.retention import storage_cap_bytes, storage_used
-
     status_filter = request.GET.get("status", "")
     if status_filter not in selectors.JOB_FILTERS:
         status_filter = ""
@@ -279,7 +268,7 @@ def job_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job_delete(job=job, by=signed_in(request), request=request)
     except DeleteRefused as refused:
-        messages.warning(request, str(refused))
+        messages.warning(request, refused.message)
         return redirect("job_detail", pk=job.pk)
     messages.success(request, f"Deleted job #{job.pk} and its video.")
     return redirect("my_videos")
@@ -397,7 +386,7 @@ def video_report(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("video_detail", pk=video.pk)
     report_create(
         reporter=signed_in(request),
-        subject_type="generation.video",
+        subject_type=VIDEO_SUBJECT,
         subject_id=video.pk,
         reason=reason,
         subject_owner=video.owner,

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django_q.conf import Conf
 
 from generation.models import ModelEntry, Worker
 
@@ -85,8 +86,6 @@ def _heartbeat_loop(stop: threading.Event) -> None:
 
 def worker_heartbeat_start(**kwargs: Any) -> threading.Event | None:
     """django-q2's post_spawn receiver: runs in each freshly forked worker process."""
-    from django_q.conf import Conf
-
     if Conf.SYNC:
         # Inline tasks (tests) send post_spawn in the caller's own thread: there is no
         # forked worker to announce, and closing the connection would close the caller's.

@@ -19,13 +19,3 @@ CATEGORY_CHOICES = list(CATEGORIES.items())
 
 def category_label(code: str) -> str:
     return CATEGORIES.get(code, CATEGORIES["other"])
-
-
-def public_reason(*, verdict: str, code: str) -> str:
-    """What the artist is told. Never names a rule, a pattern or a score."""
-    label = category_label(code)
-    if verdict == "block":
-        return f"This prompt asks for something the studio does not make ({label.lower()})."
-    if verdict == "flag":
-        return f"A moderator will look at this prompt before it runs ({label.lower()})."
-    return ""

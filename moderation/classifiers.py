@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from moderation.categories import CATEGORIES
+from moderation.models import Verdict
 
 log = logging.getLogger(__name__)
 Classifier = Callable[..., Mapping[str, float]]
@@ -43,16 +44,16 @@ class ClassifierResult:
     def verdict(self) -> tuple[str, str]:
         """(verdict, category) this result asks for."""
         if self.error:
-            return "flag", "other"
+            return Verdict.FLAG, "other"
         if not self.scores:
-            return "allow", ""
+            return Verdict.ALLOW, ""
         category, score = max(self.scores.items(), key=lambda item: item[1])
         category = category if category in CATEGORIES else "other"
         if score >= getattr(settings, "MODERATION_CLASSIFIER_BLOCK_AT", 0.9):
-            return "block", category
+            return Verdict.BLOCK, category
         if score >= getattr(settings, "MODERATION_CLASSIFIER_FLAG_AT", 0.5):
-            return "flag", category
-        return "allow", ""
+            return Verdict.FLAG, category
+        return Verdict.ALLOW, ""
 
 
 @cache

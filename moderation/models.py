@@ -172,7 +172,26 @@ class Screening(models.Model):
         return category_label(self.category) if self.category else ""
 
 
-class Report(models.Model):
+class ModeratorDecision(models.Model):
+    """When a report or an appeal was made, and who decided it, when and why (the
+    reason is shown to the artist)."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Report(ModeratorDecision):
     """An artist's report that a subject (a community video) breaks the rules."""
 
     class Status(models.TextChoices):
@@ -196,16 +215,6 @@ class Report(models.Model):
     )
     reason = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -230,7 +239,7 @@ class Report(models.Model):
         return f"{self.subject_type}:{self.subject_id}"
 
 
-class Appeal(models.Model):
+class Appeal(ModeratorDecision):
     """An artist's one appeal against a refusal (a blocked or rejected screening)."""
 
     class Status(models.TextChoices):
@@ -246,16 +255,6 @@ class Appeal(models.Model):
     )
     message = models.TextField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -74,6 +74,7 @@ def everyday_words(paths: tuple[Path, ...] = WORD_LISTS) -> set[str]:
 
 
 def main() -> None:
+    # The names-build extra, installed only to rebuild the list.
     from names_dataset import NameDataset  # type: ignore[import-not-found]
 
     words = everyday_words()

@@ -37,6 +37,7 @@ EXPOSED = frozenset(
 @cache
 def detector() -> Any:
     """Loaded once per worker process (the ONNX model ships inside the wheel)."""
+    # An optional extra (pyproject): the module must import without it.
     from nudenet import NudeDetector  # type: ignore[import-not-found,unused-ignore]
 
     return NudeDetector()

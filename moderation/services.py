@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.http import HttpRequest
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from access.audit import audit_record
 from moderation import signals
-from moderation.categories import category_label, public_reason
+from moderation.categories import category_label
 from moderation.classifiers import ClassifierResult, classifiers_run, frame_classifiers_run
 from moderation.models import (
     Appeal,
@@ -90,7 +91,7 @@ def screen_text(
         verdict=assessment.verdict,
         category=assessment.category,
         public_category=category_label(assessment.category) if assessment.category else "",
-        public_reason=public_reason(verdict=assessment.verdict, code=assessment.category),
+        public_reason=_prompt_reason(assessment.verdict, assessment.category),
         matches=[m.as_json() for m in assessment.matches],
         classifier_scores={
             r.name: ({"error": r.error} if r.error else r.scores) for r in assessment.classifiers
@@ -158,6 +159,16 @@ def frames_screen(
             reason=screening.public_reason,
         )
     return screening
+
+
+def _prompt_reason(verdict: str, category: str) -> str:
+    """What the artist is told about a prompt. Never names a rule, a pattern or a score."""
+    label = category_label(category)
+    if verdict == Verdict.BLOCK:
+        return f"This prompt asks for something the studio does not make ({label.lower()})."
+    if verdict == Verdict.FLAG:
+        return f"A moderator will look at this prompt before it runs ({label.lower()})."
+    return ""
 
 
 def _frames_reason(verdict: str, category: str) -> str:
@@ -254,28 +265,13 @@ def review_reject(
 ) -> bool:
     """Reject a held text; the reason is shown to the artist. False if already decided."""
     if not reason.strip():
-        raise ValueError("A rejection needs a reason the artist can read.")
+        raise ValidationError("A rejection needs a reason the artist can read.", code="reason")
     return _review_decide(
         screening=screening,
         moderator=moderator,
         status=ReviewStatus.REJECTED,
         reason=reason.strip(),
         request=request,
-    )
-
-
-def reviews_decide(
-    *,
-    screenings: Iterable[Screening],
-    moderator: User,
-    approve: bool,
-    reason: str,
-    request: HttpRequest | None = None,
-) -> int:
-    """Bulk approve or reject; returns how many this call decided (others were already)."""
-    decide = review_approve if approve else review_reject
-    return sum(
-        decide(screening=s, moderator=moderator, reason=reason, request=request) for s in screenings
     )
 
 
@@ -297,9 +293,12 @@ def report_create(
 ) -> Report:
     """File a report; a second open report by the same person returns the first."""
     if not reporter.is_authenticated:
-        raise PermissionError("Only signed-in people can report")
+        raise PermissionDenied("Only signed-in people can report")
     existing = Report.objects.filter(
-        reporter=reporter, subject_type=subject_type, subject_id=subject_id, status="open"
+        reporter=reporter,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        status=Report.Status.OPEN,
     ).first()
     if existing is not None:
         return existing
@@ -315,7 +314,10 @@ def report_create(
             )
     except IntegrityError:  # the same person reported twice at the same instant
         return Report.objects.get(
-            reporter=reporter, subject_type=subject_type, subject_id=subject_id, status="open"
+            reporter=reporter,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            status=Report.Status.OPEN,
         )
     audit_record(
         action="moderation.report.create",
@@ -348,7 +350,9 @@ def _report_decide(
         if not Report.objects.filter(pk=report.pk, status__in=allowed_from).update(**decided):
             return False
         Report.objects.filter(
-            subject_type=report.subject_type, subject_id=report.subject_id, status="open"
+            subject_type=report.subject_type,
+            subject_id=report.subject_id,
+            status=Report.Status.OPEN,
         ).update(**decided)
         report.status, report.decided_by, report.decided_at = status, moderator, now
         report.decision_reason = reason
@@ -424,7 +428,7 @@ def report_dismiss(
 APPEAL_MAX_CHARS = 2000
 
 
-class AppealRefused(ValueError):
+class AppealRefused(ValidationError):
     """Why an appeal cannot be filed, in words the artist reads."""
 
 
@@ -468,7 +472,9 @@ def appeal_decide(
 ) -> bool:
     """Grant or turn down a pending appeal; False if someone already decided it."""
     if not reason.strip():
-        raise ValueError("An appeal decision needs a reason the artist can read.")
+        raise ValidationError(
+            "An appeal decision needs a reason the artist can read.", code="reason"
+        )
     status = Appeal.Status.GRANTED if grant else Appeal.Status.DENIED
     with transaction.atomic():
         now = timezone.now()

@@ -28,6 +28,10 @@ class SoraSiteConfig(AppConfig):
         user_login_failed.connect(_audit_login_failed, dispatch_uid="access.audit_login_failed")
 
 
+# The handlers and ready() import app code inside: Django imports this module before
+# any models are loaded, and access.services (like the checks) imports models.
+
+
 def _audit_login(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     from access.services import auth_login_record
 

@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+
+from access.models import ApiToken, AuditEvent
+from generation.models import Job, Video
 
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -188,11 +192,6 @@ def counts_line(counts: dict[str, int]) -> str:
 
 
 def studio_counts() -> dict[str, int]:
-    from django.contrib.auth import get_user_model
-
-    from access.models import ApiToken, AuditEvent
-    from generation.models import Job, Video
-
     return {
         "accounts": get_user_model().objects.count(),
         "jobs": Job.objects.count(),

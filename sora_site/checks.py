@@ -12,12 +12,12 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from sora_site.metrics import metrics_networks
+
 PUBLIC_ACLS = {"public-read", "public-read-write"}
 
 
 def check_metrics_allow(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from sora_site.metrics import metrics_networks
-
     try:
         networks = metrics_networks(tuple(settings.METRICS_ALLOW))
     except ImproperlyConfigured as exc:

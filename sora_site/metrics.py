@@ -37,6 +37,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django_q.brokers import get_broker
+from django_q.status import Stat
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
@@ -181,9 +183,6 @@ class StudioCollector(Collector):
         return suspensions, suspended
 
     def _workers(self) -> Iterable[Metric]:
-        from django_q.brokers import get_broker
-        from django_q.status import Stat
-
         age = GaugeMetricFamily(
             "studio_worker_heartbeat_age_seconds",
             "Seconds since the worker's cluster last published its heartbeat",

@@ -7,10 +7,12 @@ Every setting defaults to 0: keep everything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,6 +32,23 @@ def _cutoff(days: int, now: datetime) -> datetime | None:
     return now - timedelta(days=days) if days > 0 else None
 
 
+def _items(
+    kind: str,
+    rows: Iterable[Any],
+    label: str,
+    delete: Callable[..., object],
+    *,
+    row_as: str,
+    **arguments: Any,
+) -> list[Item]:
+    """One item per row: `label` is formatted with the row ("{row.pk}"), and `delete`
+    is called later with the row as its keyword `row_as`, and `arguments`."""
+    return [
+        Item(kind, label.format(row=row), partial(delete, **{row_as: row}, **arguments))
+        for row in rows
+    ]
+
+
 def retention_plan(*, now: datetime | None = None) -> list[Item]:
     """Everything retention would delete now, in the order it deletes it."""
     now = now or timezone.now()
@@ -37,48 +56,48 @@ def retention_plan(*, now: datetime | None = None) -> list[Item]:
     doomed: set[int] = set()  # videos that go whole: their poster needs no item of its own
     video_days = settings.RETENTION_VIDEO_DAYS
     if before := _cutoff(video_days, now):
-        for video in retention.videos_expired(before=before).select_related("owner"):
-            doomed.add(video.pk)
-            items.append(
-                Item(
-                    "video",
-                    f"video {video.pk} of {video.owner.email}, made {video.created_at:%Y-%m-%d}",
-                    partial(retention.video_delete, video=video, days=video_days),
-                )
-            )
+        videos = list(retention.videos_expired(before=before).select_related("owner"))
+        doomed.update(video.pk for video in videos)
+        items += _items(
+            "video",
+            videos,
+            "video {row.pk} of {row.owner.email}, made {row.created_at:%Y-%m-%d}",
+            retention.video_delete,
+            row_as="video",
+            days=video_days,
+        )
     for name in retention.video_file_fields():
         days = getattr(settings, retention.FILE_RETENTION[name])
         if before := _cutoff(days, now):
-            for video in retention.video_files_expired(field=name, before=before):
-                if video.pk in doomed:
-                    continue
-                items.append(
-                    Item(
-                        name,
-                        f"{name} of video {video.pk}, made {video.created_at:%Y-%m-%d}",
-                        partial(retention.video_file_delete, video=video, field=name, days=days),
-                    )
-                )
-    preview_days = settings.RETENTION_PREVIEW_DAYS
-    if before := _cutoff(preview_days, now):
-        for job in retention.previews_expired(before=before):
-            items.append(
-                Item(
-                    "preview",
-                    f"step preview of job {job.pk}, ended {job.finished_at:%Y-%m-%d}",
-                    partial(retention.preview_delete, job=job, days=preview_days),
-                )
+            files = retention.video_files_expired(field=name, before=before)
+            items += _items(
+                name,
+                [video for video in files if video.pk not in doomed],
+                name + " of video {row.pk}, made {row.created_at:%Y-%m-%d}",
+                retention.video_file_delete,
+                row_as="video",
+                field=name,
+                days=days,
             )
-    job_days = settings.RETENTION_FAILED_JOB_DAYS
-    if before := _cutoff(job_days, now):
-        for job in retention.failed_jobs_expired(before=before):
-            items.append(
-                Item(
-                    "failed job",
-                    f"failed job {job.pk}, ended {job.finished_at:%Y-%m-%d}",
-                    partial(retention.failed_job_delete, job=job, days=job_days),
-                )
-            )
+    job_kinds = (
+        (
+            "preview",
+            settings.RETENTION_PREVIEW_DAYS,
+            retention.previews_expired,
+            "step preview of job {row.pk}, ended {row.finished_at:%Y-%m-%d}",
+            retention.preview_delete,
+        ),
+        (
+            "failed job",
+            settings.RETENTION_FAILED_JOB_DAYS,
+            retention.failed_jobs_expired,
+            "failed job {row.pk}, ended {row.finished_at:%Y-%m-%d}",
+            retention.failed_job_delete,
+        ),
+    )
+    for kind, days, expired, label, delete in job_kinds:
+        if before := _cutoff(days, now):
+            items += _items(kind, expired(before=before), label, delete, row_as="job", days=days)
     audit_days = settings.RETENTION_AUDIT_DAYS
     if before := _cutoff(audit_days, now):
         count = audit_retention.audit_events_expired(before=before).count()
@@ -95,8 +114,6 @@ def retention_plan(*, now: datetime | None = None) -> list[Item]:
 
 def retention_run() -> dict[str, int]:
     """The scheduled task: delete every planned item; one failure does not stop the rest."""
-    import logging
-
     log = logging.getLogger(__name__)
     counts: dict[str, int] = {}
     for item in retention_plan():

@@ -12,6 +12,14 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from generation.params import (
+    BUILTIN_MODEL,
+    DEFAULT_DEVICE,
+    DEFAULT_DTYPE,
+    DEFAULT_OFFLOAD,
+    DTYPES,
+    OFFLOADS,
+)
 from sora_site.datadir import embedded_redis_socket, ensure_data_dir, load_or_create_secret_key
 from sora_site.env import (
     env_bool,
@@ -90,6 +98,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Last, so it sees a view's exception first: a service's refusal the view did not
+    # handle becomes a 4xx page (access/errors.py), not a 500.
+    "sora_site.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "sora_site.urls"
@@ -340,13 +351,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Generation (see generation/backends.py). The built-in model needs no download.
-GENERATION_MODEL = env_str("GENERATION_MODEL", "builtin")
-GENERATION_DTYPE = env_choice(
-    "GENERATION_DTYPE", ("auto", "float32", "float16", "bfloat16"), "auto"
-)
-GENERATION_DEVICE = env_str("GENERATION_DEVICE", "auto")
-GENERATION_OFFLOAD = env_choice("GENERATION_OFFLOAD", ("none", "model", "sequential"), "none")
+# Generation (see generation/backends.py; choices and defaults: generation/params.py).
+# The built-in model needs no download.
+GENERATION_MODEL = env_str("GENERATION_MODEL", BUILTIN_MODEL)
+GENERATION_DTYPE = env_choice("GENERATION_DTYPE", DTYPES, DEFAULT_DTYPE)
+GENERATION_DEVICE = env_str("GENERATION_DEVICE", DEFAULT_DEVICE)
+GENERATION_OFFLOAD = env_choice("GENERATION_OFFLOAD", OFFLOADS, DEFAULT_OFFLOAD)
 GENERATION_MAX_PROMPT_CHARS = env_int("GENERATION_MAX_PROMPT_CHARS", 2000, minimum=1)
 GENERATION_MAX_STEPS = env_int("GENERATION_MAX_STEPS", 50, minimum=1)
 GENERATION_DEFAULT_STEPS = env_int("GENERATION_DEFAULT_STEPS", 4, minimum=1)

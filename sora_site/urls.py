@@ -8,8 +8,6 @@ admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Moderation, access and jobs"
 
-handler500 = "sora_site.views.server_error"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("status", views.status_page, name="status"),

@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -5,9 +7,15 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from access.audit import client_ip
+from access.roles import is_staff_member
 from access.selectors import site_state
+from access.services import token_authenticate
+from access.tokens import TokenError, bearer_token
 from sora_site.health import run_checks
+from sora_site.metrics import metrics_networks, metrics_render
 
 
 @login_not_required  # public: load balancers and operators poll it
@@ -35,10 +43,6 @@ def status_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     """METRICS_ALLOW addresses, or a staff member's API token (scope read); 403 otherwise."""
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    from sora_site.metrics import metrics_render
-
     if not metrics_allowed(request):
         return HttpResponse(
             "Metrics are served only to METRICS_ALLOW addresses or with a staff API token.\n",
@@ -49,16 +53,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
-    import ipaddress
-
-    from django.conf import settings
-
-    from access.audit import client_ip
-    from access.roles import is_staff_member
-    from access.services import token_authenticate
-    from access.tokens import TokenError, bearer_token
-    from sora_site.metrics import metrics_networks
-
     ip = client_ip(request)  # believes X-Forwarded-For only from TRUSTED_PROXIES
     allowed = metrics_networks(tuple(settings.METRICS_ALLOW))
     if ip is not None and any(ipaddress.ip_address(ip) in net for net in allowed):

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -135,6 +136,33 @@ def stop_process(
         output, _ = process.communicate()
         raise AssertionError(f"process did not stop within {timeout} s:\n{output}") from None
     return output
+
+
+class WebServer(NamedTuple):
+    process: subprocess.Popen[str]
+    port: int
+    base: str  # http://127.0.0.1:<port>
+
+
+@contextmanager
+def web_serving(data_dir: Path, *, timeout: float = 60, **extra_env: str) -> Iterator[WebServer]:
+    """`manage.py serve --no-worker` on a free port, answering /healthz, for the live
+    tests; stopped on the way out (also when it never came up)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(port)],
+        cwd=ROOT,
+        env=subprocess_env(data_dir, **extra_env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = WebServer(process, port, f"http://127.0.0.1:{port}")
+    try:
+        wait_for_http(f"{server.base}/healthz", timeout=timeout, process=process)
+        yield server
+    finally:
+        stop_process(process)
 
 
 def manage(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> str:

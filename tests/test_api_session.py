@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from access.errors import ErrorCode
 from access.policy import Decision
 from generation.models import Job, JobStatus
 from tests.jobs import make_job
@@ -86,9 +87,9 @@ def test_a_body_that_is_not_a_json_object_gets_400_malformed(alice, body) -> Non
 @pytest.mark.parametrize(
     ("decision", "status"),
     [
-        (Decision(False, "The studio is paused.", "paused"), 503),
-        (Decision(False, "Daily quota used.", "quota_exceeded", retry_after=60), 429),
-        (Decision(False, "Your access was revoked.", "revoked"), 403),
+        (Decision(False, "The studio is paused.", ErrorCode.PAUSED), 503),
+        (Decision(False, "Daily quota used.", ErrorCode.QUOTA, retry_after=60), 429),
+        (Decision(False, "Your access was revoked.", ErrorCode.REVOKED), 403),
     ],
 )
 def test_a_refused_submission_gets_the_decision_code(alice, monkeypatch, decision, status) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,6 @@ from generation.backends import (
     get_model,
     load_model,
     model_cache_clear,
-    model_status,
     run_pipeline,
 )
 from generation.params import GenerationParams
@@ -42,6 +42,23 @@ PARAMS = GenerationParams(
 
 def ignore_steps(step: int, total: int) -> None:
     pass
+
+
+def model_status() -> dict[str, Any]:
+    """What this process's model cache holds for the current settings, read without
+    loading anything (no production code needs this view; the tests check with it)."""
+    key = (ModelConfig.from_settings(), os.getpid())
+    cache = backends._cache
+    model = cache.model if cache.key == key else None
+    return {
+        "name": key[0].name,
+        "loaded": model is not None,
+        "device": model.device if model else None,
+        "dtype": model.dtype if model else None,
+        "offload": model.offload if model else None,
+        "load_seconds": round(model.load_seconds, 3) if model else None,
+        "error": cache.error if cache.error_key == key else None,
+    }
 
 
 @pytest.fixture(scope="module")

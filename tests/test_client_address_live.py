@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.client
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -23,7 +22,7 @@ from django.test import Client
 from access.models import ApiToken, AuditEvent
 from access.services import token_create
 from tests.people import person_create
-from tests.services import ROOT, free_port, stop_process, subprocess_env, wait_for_http
+from tests.services import web_serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -48,25 +47,15 @@ def studio(
     tmp_path_factory: pytest.TempPathFactory,
     redis_url: str,
 ) -> Iterator[Studio]:
-    port = free_port()
-    env = subprocess_env(
+    with web_serving(
         tmp_path_factory.mktemp("var"),
+        timeout=90,
         REDIS_URL=redis_url,
         TRUSTED_PROXIES=PROXY,
         API_TOKEN_MAX_CLIENTS="3",
         LOGIN_FAILED_RATE="5/m/ip",
-    )
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=90, process=process)
-    yield Studio(port, process)
-    stop_process(process)
+    ) as server:
+        yield Studio(server.port, server.process)
 
 
 def fetch(

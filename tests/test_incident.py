@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,14 +25,7 @@ from bench.watermark import crop, decode, encode
 from generation import tasks
 from generation.models import Job, JobStatus, Video
 from tests.jobs import make_job
-from tests.services import (
-    ROOT,
-    free_port,
-    run_coroutine,
-    stop_process,
-    subprocess_env,
-    wait_for_http,
-)
+from tests.services import run_coroutine, web_serving
 from tests.test_cohort import invite_into
 from tests.test_revoke_live import redis_layer, session_cookie, watch_until_closed
 
@@ -47,22 +38,10 @@ CLIENTS = ["198.51.100.10", "198.51.100.11", "203.0.113.7", "192.0.2.44", "192.0
 
 @pytest.fixture
 def proxied_server(redis_layer: str, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = subprocess_env(
+    with web_serving(
         tmp_path / "var", REDIS_URL=redis_layer, TRUSTED_PROXIES=PROXY, API_TOKEN_MAX_CLIENTS="4"
-    )
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/healthz", timeout=60, process=process)
-    yield base
-    stop_process(process)
+    ) as server:
+        yield server.base
 
 
 def test_the_incident_replayed(proxied_server, staff_user, tmp_path, capsys) -> None:

@@ -15,7 +15,6 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from access import services
 from access.models import AuditEvent, Invitation, InvitationStatus
 from access.roles import Role
 from access.services import (
@@ -25,6 +24,7 @@ from access.services import (
     invitation_path,
     invitation_revoke,
 )
+from access.services import invitations as services
 from tests.people import PASSWORD, ClientFor, InvitedPerson, form_post
 
 SIGNUP = "/accounts/signup/"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from generation.models import Job, JobStatus
+from generation.progress import eta_text
 from tests.jobs import csrf_token, make_job
 from tests.people import signed_in_client
 from tests.test_media import body, make_video
@@ -208,3 +209,34 @@ def test_the_snapshot_says_what_the_job_is_doing(alice, status, step, phase, sho
     job = make_job(alice, status=status, steps=4, progress_step=step)
     snapshot = signed_in_client(alice).get(reverse("job_status", args=[job.pk])).json()
     assert (snapshot["phase"], snapshot["show_bar"]) == (phase, show_bar)
+
+
+def test_the_page_and_the_live_snapshot_say_the_same_sentences(alice, bob) -> None:
+    """live.js copies the snapshot's texts in; the page renders the same ones, so a
+    job reads the same before and after its first live update."""
+    now = timezone.now()
+    make_job(bob, queued_at=now - timedelta(minutes=1))
+    queued = make_job(alice, queued_at=now)
+    held = make_job(alice, status=JobStatus.HELD, moderation_category="Real people")
+    client = signed_in_client(alice)
+    for job, field, sentence in (
+        (queued, "queue_text", "#2 in the queue"),
+        (
+            held,
+            "moderation_text",
+            "Held for review: Real people. A moderator will look at it soon.",
+        ),
+    ):
+        snapshot = client.get(reverse("job_status", args=[job.pk])).json()
+        assert snapshot[field] == sentence
+        assert sentence in client.get(reverse("job_detail", args=[job.pk])).content.decode()
+
+
+def test_eta_wording_rounds_half_up_and_turns_to_minutes_at_90_seconds() -> None:
+    assert [eta_text(s) for s in (None, 0.2, 12.5, 89.4, 150)] == [
+        "",
+        "about 1 s left",
+        "about 13 s left",
+        "about 89 s left",
+        "about 3 min left",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from access.models import AuditEvent
@@ -141,7 +142,7 @@ def test_an_artist_cannot_reach_report_review(report: Report, alice: Any, client
 def test_an_anonymous_person_cannot_report(db: None) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         services.report_create(
             reporter=AnonymousUser(), subject_type=SUBJECT, subject_id=1, reason="x"
         )

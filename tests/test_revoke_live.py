@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +21,7 @@ from django.test import Client
 from websockets.typing import Origin
 
 from access.services import person_revoke
-from tests.services import (
-    ROOT,
-    free_port,
-    run_coroutine,
-    stop_process,
-    subprocess_env,
-    wait_for_http,
-)
+from tests.services import run_coroutine, web_serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -51,20 +42,8 @@ def redis_layer(redis_url: str, settings) -> Iterator[str]:
 
 @pytest.fixture
 def web_server(redis_layer: str, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = subprocess_env(tmp_path / "var", REDIS_URL=redis_layer)
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--no-worker", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/healthz", timeout=60, process=process)
-    yield base
-    stop_process(process)
+    with web_serving(tmp_path / "var", REDIS_URL=redis_layer) as server:
+        yield server.base
 
 
 def session_cookie(user) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from access.errors import ErrorCode
 from access.policy import Decision
 from generation.models import Job
 from generation.services import MAX_SEED
@@ -154,9 +155,14 @@ def test_adjustments_are_shown_after_submitting(alice) -> None:
 @pytest.mark.parametrize(
     ("decision", "status"),
     [
-        (Decision(False, "The studio is paused for maintenance.", "paused"), 503),
-        (Decision(False, "You have used your quota for today.", "quota", retry_after=3600), 429),
-        (Decision(False, "Your access to this studio has been revoked.", "revoked"), 403),
+        (Decision(False, "The studio is paused for maintenance.", ErrorCode.PAUSED), 503),
+        (
+            Decision(
+                False, "You have used your quota for today.", ErrorCode.QUOTA, retry_after=3600
+            ),
+            429,
+        ),
+        (Decision(False, "Your access to this studio has been revoked.", ErrorCode.REVOKED), 403),
     ],
 )
 def test_a_refused_submission_shows_why_and_creates_nothing(

@@ -10,6 +10,9 @@ leaf. Production gives its own (`C2PA_SIGN_CERT`: leaf PEM followed by its chain
 `C2PA_SIGN_KEY`: PKCS#8 PEM). Otherwise the first signature creates a local CA and
 leaf under `$SORA_DATA_DIR/c2pa/`; the local CA is then the trust anchor `trace`
 reads with.
+
+`c2pa` (a native library, about 0.2 s to load) is imported inside the two functions
+that sign or read, so web processes that never do either do not load it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
@@ -61,9 +68,6 @@ def c2pa_enabled() -> bool:
 
 
 def _name(common_name: str) -> Any:
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
@@ -73,18 +77,11 @@ def _name(common_name: str) -> Any:
 
 
 def _pem(cert: Any) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
     return bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
 def local_chain_create(folder: Path) -> None:
     """A local CA and an ES256 leaf it signed, written to `folder` (0700)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID
-
     now = dt.datetime.now(dt.UTC)
     until = now + dt.timedelta(days=LOCAL_DAYS)
     ca_key = ec.generate_private_key(ec.SECP256R1())

@@ -6,6 +6,7 @@ to crop away, which is why the invisible watermark and the manifest exist."""
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 MARGIN = 4
 OPACITY = 0.8
@@ -13,8 +14,6 @@ OPACITY = 0.8
 
 def label_draw(*, frames: np.ndarray, text: str) -> np.ndarray:
     """uint8 frames (F, H, W, 3) with `text` drawn bottom-right, white on a dark box."""
-    from PIL import Image, ImageDraw, ImageFont
-
     height, width = frames.shape[1:3]
     font = ImageFont.load_default(size=max(8, height // 24))
     probe = ImageDraw.Draw(Image.new("L", (1, 1)))

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from generation.provenance.c2pa import c2pa_sign
 from generation.provenance.ids import public_id
+from generation.provenance.label import label_draw
+from generation.provenance.watermark import watermark_embed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,14 +36,10 @@ def frames_mark(*, job: Job, frames: np.ndarray) -> np.ndarray:
     """The frames with the job's invisible watermark (before encoding), and the visible
     site label first when VISIBLE_WATERMARK is on."""
     if settings.VISIBLE_WATERMARK:
-        from generation.provenance.label import label_draw
-
         frames = label_draw(frames=frames, text=settings.SITE_NAME)
     if not settings.WATERMARK_ENABLED:
         _skipping("The invisible watermark", "WATERMARK_ENABLED")
         return frames
-    from generation.provenance.watermark import watermark_embed
-
     return watermark_embed(frames=frames, job_id=job.pk)
 
 

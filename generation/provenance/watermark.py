@@ -31,6 +31,10 @@ How it works (numpy and torch only, no learned weights):
 Cost: marking is one tile add per frame. Detection cost depends on the clip's size,
 not on the number of jobs: the payload carries the job id itself, authenticated by
 the tag, so `trace` does one database lookup however many jobs there are.
+
+torch and av are imported inside the detection functions only: marking runs in the
+worker with numpy alone, and nothing that imports this module (the worker's parent,
+web processes) should load torch (DESIGN.md: no CUDA before the fork).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.conf import settings
+from reedsolo import ReedSolomonError, RSCodec
 
 if TYPE_CHECKING:
     import torch
@@ -87,8 +93,6 @@ class Detection:
 def site_key(secret: str | bytes | None = None) -> bytes:
     """The watermark key, derived from SECRET_KEY (never the secret itself)."""
     if secret is None:
-        from django.conf import settings
-
         secret = settings.SECRET_KEY
     raw = secret.encode() if isinstance(secret, str) else secret
     return hmac.new(raw, KEY_CONTEXT, hashlib.sha256).digest()
@@ -144,8 +148,6 @@ def _tag(key: bytes, job_id: int) -> bytes:
 
 
 def _codec():  # type: ignore[no-untyped-def]
-    from reedsolo import RSCodec
-
     return RSCodec(PARITY_BYTES)
 
 
@@ -358,8 +360,6 @@ def _demodulate(folded: np.ndarray, shift: tuple[int, int], layout: _Layout) -> 
 
 
 def _decode(soft: np.ndarray, key: bytes, layout: _Layout) -> tuple[int, float] | None:
-    from reedsolo import ReedSolomonError
-
     bits = (soft < 0).astype(np.uint8)
     received = bytes(np.packbits(bits))
     coded = bytes(a ^ b for a, b in zip(received, layout.whitening, strict=True))

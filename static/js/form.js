@@ -113,7 +113,7 @@
     var code = generate ? generate.dataset.blockedCode : "";
     if (site.paused && !(form && form.hasAttribute("data-pause-exempt"))) {
       setBlocked(site.message || "The studio is paused.", "paused");
-    } else if (code === "paused" || code === "site_paused") {
+    } else if (code === "paused") {
       setBlocked("", "");
     }
   });

@@ -1,4 +1,5 @@
-/* Live updates for every signed-in page.
+/* Live updates for every signed-in page. Every sentence about a job's state comes
+ * from the server's snapshot (generation/progress.py), never written here.
  *
  * One websocket to /ws/events/ (reconnects with backoff). While it is down, the
  * page polls each active job's status.json every 2 s instead. Messages:
@@ -47,27 +48,6 @@
     });
   }
 
-  function etaText(seconds) {
-    if (seconds === null || seconds === undefined) {
-      return "";
-    }
-    if (seconds < 90) {
-      return "about " + Math.max(1, Math.round(seconds)) + " s left";
-    }
-    return "about " + Math.round(seconds / 60) + " min left";
-  }
-
-  function moderationText(job) {
-    if (job.status === "held") {
-      return "Held for review" + (job.moderation_category ? ": " + job.moderation_category : "") +
-        ". A moderator will look at it soon.";
-    }
-    if (job.status === "rejected") {
-      return "Rejected: " + (job.moderation_reason || "this prompt is not allowed here");
-    }
-    return "";
-  }
-
   function playerFor(video, autoplay) {
     var el = document.createElement("video");
     el.controls = true;
@@ -113,10 +93,8 @@
       }
       box.dataset.videoId = String(video.id);
       box.dataset.videoState = state;
-      if (state === "held") {
-        box.replaceChildren(notice("Held for review: a moderator will look at this video before anyone can see it."));
-      } else if (state === "removed") {
-        box.replaceChildren(notice("A moderator removed this video."));
+      if (state !== "ready") {
+        box.replaceChildren(notice(video.notice));  // the server's wording (progress.py)
       } else {
         box.replaceChildren(box.dataset.mode === "tile" ? playButtonFor(video) : playerFor(video, false));
       }
@@ -246,9 +224,9 @@
       each(root, '[data-field="bar-track"]', function (el) {
         el.classList.toggle("hidden", !job.show_bar);
       });
-      setField(root, "queue", job.queue_position ? "#" + job.queue_position + " in the queue" : "");
-      setField(root, "eta", etaText(job.eta_seconds));
-      setField(root, "moderation", moderationText(job));
+      setField(root, "queue", job.queue_text || "");
+      setField(root, "eta", job.eta_text || "");
+      setField(root, "moderation", job.moderation_text || "");
       setField(root, "error", job.error || "");
       each(root, '[data-show-when="active"]', function (el) {
         el.classList.toggle("hidden", !isActive(job.status));
@@ -274,23 +252,13 @@
     });
   }
 
-  function appealText(appeal) {
-    if (!appeal || !appeal.status) {
-      return "";
-    }
-    if (appeal.status === "pending") {
-      return "Your appeal is with a moderator.";
-    }
-    return "Appeal " + appeal.status_label.toLowerCase() + ": " + appeal.reason;
-  }
-
   function showAppeal(root, appeal) {
     each(root, '[data-field="appeal-box"]', function (box) {
       box.classList.toggle("hidden", !appeal);
     });
     each(root, '[data-field="appeal"]', function (el) {
-      el.textContent = appealText(appeal);
-      el.classList.toggle("hidden", !appealText(appeal));
+      el.textContent = appeal ? appeal.text : "";
+      el.classList.toggle("hidden", !(appeal && appeal.text));
     });
     each(root, '[data-field="appeal-form"]', function (form) {
       form.classList.toggle("hidden", !(appeal && appeal.can_appeal));

@@ -20,10 +20,10 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from moderation.models import Rule
+from moderation.models import Rule, Verdict
 from moderation.services import screen_assess
 
-VERDICTS = ("allow", "flag", "block")
+VERDICTS = tuple(Verdict.values)  # allow, flag, block
 BENIGN = "benign"
 NO_SET = "(none)"  # rows that name no set
 
@@ -103,7 +103,7 @@ def require_rules() -> None:
 
 def evaluate(row: dict[str, Any]) -> Outcome:
     assessment = screen_assess(text=row["prompt"])
-    harmful = row["expected"] != "allow"
+    harmful = row["expected"] != Verdict.ALLOW
     return Outcome(
         prompt=row["prompt"],
         expected=row["expected"],
@@ -124,22 +124,22 @@ def tallies(outcomes: list[Outcome]) -> tuple[dict[str, Tally], dict[str, Tally]
     by_category: dict[str, Tally] = defaultdict(Tally)
     by_technique: dict[str, Tally] = defaultdict(Tally)
     overall = Tally()
-    benign = [o for o in outcomes if o.expected == "allow"]
+    benign = [o for o in outcomes if o.expected == Verdict.ALLOW]
     for outcome in outcomes:
-        if outcome.expected == "allow":
+        if outcome.expected == Verdict.ALLOW:
             continue
-        caught = outcome.verdict != "allow"
+        caught = outcome.verdict != Verdict.ALLOW
         for tally in (by_category[outcome.category], by_technique[outcome.technique], overall):
             tally.tp += caught
             tally.fn += not caught
     for outcome in benign:
-        caught = outcome.verdict != "allow"
+        caught = outcome.verdict != Verdict.ALLOW
         overall.fp += caught
         overall.tn += not caught
         by_technique[outcome.technique].fp += caught
         by_technique[outcome.technique].tn += not caught
     for name, tally in by_category.items():
-        tally.fp = sum(o.verdict != "allow" and o.caught_as == name for o in benign)
+        tally.fp = sum(o.verdict != Verdict.ALLOW and o.caught_as == name for o in benign)
         tally.tn = len(benign) - tally.fp
     return dict(by_category), dict(by_technique), overall
 
@@ -218,8 +218,8 @@ class Command(BaseCommand):
         )
 
     def _mistakes(self, outcomes: list[Outcome]) -> None:
-        missed = [o for o in outcomes if o.expected != "allow" and o.verdict == "allow"]
-        wrong = [o for o in outcomes if o.expected == "allow" and o.verdict != "allow"]
+        missed = [o for o in outcomes if o.expected != Verdict.ALLOW and o.verdict == Verdict.ALLOW]
+        wrong = [o for o in outcomes if o.expected == Verdict.ALLOW and o.verdict != Verdict.ALLOW]
         self.stdout.write(f"\nmissed harmful: {len(missed)}   caught benign: {len(wrong)}")
         for o in wrong:
             self.stdout.write(f"  FP [{o.verdict}/{o.caught_as}] {o.prompt}")

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from access.services import bootstrap_staff_invitation
 from sora_site import embedded, schema
 from sora_site.asgi_server import web_server_argv
 
@@ -147,8 +148,6 @@ class Command(BaseCommand):
             self._spawn("worker", [sys.executable, manage_py, "qcluster"])
 
     def _announce(self, host: str, port: int) -> None:
-        from access.services import bootstrap_staff_invitation
-
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         base = f"http://{shown_host}:{port}"
         self.stdout.write(self.style.SUCCESS(f"Studio is starting at {base}/"))
